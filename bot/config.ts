@@ -20,7 +20,10 @@ export const configVariables = {
       .trim()
       .transform((v) => (v === '' ? undefined : v))
       .optional()
-      .refine((v) => v === undefined || isPostgresUrl(v), 'expected postgres://user:password@host:port/database'),
+      .refine(
+        (v) => v === undefined || isPostgresUrl(v),
+        'expected postgres://user:password@host:port/database',
+      ),
     default: '(none: embedded PostgreSQL)',
     doc: 'PostgreSQL server to use. Without it Kigen starts an embedded PostgreSQL with its data in KIGEN_DATA_DIR.',
   },
@@ -129,7 +132,12 @@ function toConfig(env: z.infer<typeof envSchema>, cwd: string) {
     ? { kind: 'dry-run' }
     : env.SLACK_APP_TOKEN
       ? { kind: 'socket', botToken: env.SLACK_BOT_TOKEN, appToken: env.SLACK_APP_TOKEN }
-      : { kind: 'http', botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET ?? '', port: env.PORT };
+      : {
+          kind: 'http',
+          botToken: env.SLACK_BOT_TOKEN,
+          signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+          port: env.PORT,
+        };
   return {
     databaseUrl: env.DATABASE_URL,
     dataDir: path.resolve(cwd, env.KIGEN_DATA_DIR),

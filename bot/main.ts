@@ -24,7 +24,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
   const database = config.databaseUrl
     ? `external PostgreSQL at ${new URL(config.databaseUrl).host}`
     : `embedded PostgreSQL at ${embeddedClusterDir(config.dataDir)}`;
-  log.info({ mode: config.slack.kind, database }, `Kigen starting: ${modeText[config.slack.kind]}; database: ${database}`);
+  log.info(
+    { mode: config.slack.kind, database },
+    `Kigen starting: ${modeText[config.slack.kind]}; database: ${database}`,
+  );
 
   const stop = stopSignal();
   let server: Awaited<ReturnType<typeof openDatabaseServer>>;

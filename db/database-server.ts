@@ -1,7 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import postgres from 'postgres';
 import { describeDatabaseUrl } from './connection.ts';
-import { lockDataDir } from './data-dir-lock.ts';
+import { DataDirBusyError, lockDataDir } from './data-dir-lock.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateDatabase } from './migrate.ts';
 
@@ -42,7 +43,10 @@ export async function openDatabaseServer(options: {
 
   const lock = await lockDataDir(options.dataDir);
   try {
-    const server = await startEmbeddedPostgres({ dataDir: embeddedClusterDir(options.dataDir), onLog: options.onLog });
+    const server = await startEmbeddedPostgres({
+      dataDir: embeddedClusterDir(options.dataDir),
+      onLog: options.onLog,
+    });
     try {
       const url = await ensureDatabase(server.url, EMBEDDED_DATABASE);
       await migrateDatabase(url);
@@ -65,6 +69,33 @@ export async function openDatabaseServer(options: {
   }
 }
 
+/**
+ * For one-off commands (`kigen import`, `kigen migrate`): the configured server; else the embedded
+ * server of a Kigen that is running on this data directory; else the embedded server, started for
+ * the command and stopped after it.
+ */
+export async function openDatabaseForCommand(options: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}): Promise<DatabaseServer> {
+  try {
+    return await openDatabaseServer(options);
+  } catch (error) {
+    if (!(error instanceof DataDirBusyError)) throw error;
+    const cluster = embeddedClusterDir(options.dataDir);
+    const port = (await readFile(path.join(cluster, 'postmaster.pid'), 'utf8')).split('\n')[3]?.trim();
+    const password = (await readFile(`${cluster}.password`, 'utf8')).trim();
+    const url = `postgres://kigen:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+    await assertReachable(url);
+    return {
+      url,
+      embedded: true,
+      description: `${cluster} (running Kigen, pid ${error.pid})`,
+      shutdown: async () => {},
+    };
+  }
+}
+
 async function assertReachable(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, connect_timeout: 10, onnotice: () => undefined });
   try {
@@ -72,7 +103,9 @@ async function assertReachable(url: string): Promise<void> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     const reason = code && code !== 'CONNECT_TIMEOUT' ? code : (error as Error).message;
-    throw new DatabaseStartError(`DATABASE_URL: cannot use the server at ${describeDatabaseUrl(url)} (${reason})`);
+    throw new DatabaseStartError(
+      `DATABASE_URL: cannot use the server at ${describeDatabaseUrl(url)} (${reason})`,
+    );
   } finally {
     await sql.end({ timeout: 1 }).catch(() => undefined);
   }

@@ -218,20 +218,11 @@ export const notices = pgTable(
   (t) => [
     uniqueIndex('notices_certificate_kind_uq').on(t.certificateId, t.kind),
     // The dispatcher's sweep: pending notices by due time, a small index even over a million rows.
-    index('notices_due_idx')
-      .on(t.dueAt)
-      .where(sql`${t.status} = 'pending'`),
-    index('notices_claimed_idx')
-      .on(t.claimedAt)
-      .where(sql`${t.status} = 'sending'`),
+    index('notices_due_idx').on(t.dueAt).where(sql`${t.status} = 'pending'`),
+    index('notices_claimed_idx').on(t.claimedAt).where(sql`${t.status} = 'sending'`),
     index('notices_cycle_idx').on(t.cycleId),
-    index('notices_failed_idx')
-      .on(t.updatedAt)
-      .where(sql`${t.status} = 'failed'`),
-    check(
-      'notices_status_ck',
-      sql`${t.status} in ('pending', 'sending', 'sent', 'skipped', 'failed')`,
-    ),
+    index('notices_failed_idx').on(t.updatedAt).where(sql`${t.status} = 'failed'`),
+    check('notices_status_ck', sql`${t.status} in ('pending', 'sending', 'sent', 'skipped', 'failed')`),
   ],
 );
 

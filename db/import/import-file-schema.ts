@@ -11,12 +11,20 @@ import {
 } from '../../domain/contract-terms.ts';
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{6,}$/, 'expected a Slack user id such as U0123ABCD');
-const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'expected a Slack channel id such as C0123ABCD');
+const slackChannelId = z
+  .string()
+  .regex(/^[CG][A-Z0-9]{6,}$/, 'expected a Slack channel id such as C0123ABCD');
 const instant = z.coerce.date({ message: 'expected a date-time such as 2026-04-01T10:00:00+09:00' });
 
 const certificateSchema = z.union(
   [
-    z.strictObject({ pem: z.string().min(1).max(64 * 1024), registeredBy: z.string().optional() }),
+    z.strictObject({
+      pem: z
+        .string()
+        .min(1)
+        .max(64 * 1024),
+      registeredBy: z.string().optional(),
+    }),
     z.strictObject({ path: z.string().min(1), registeredBy: z.string().optional() }),
     // For demos and tests: a certificate made at import time by a throw-away CA, expiring relative
     // to now. Generated only while the contract has no certificate, so a re-import adds nothing.
@@ -34,7 +42,10 @@ const certificateSchema = z.union(
 const applicationSchema = z.strictObject({
   kind: applicationKindSchema,
   dn: z.strictObject({
-    c: z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code').default('JP'),
+    c: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'expected a two-letter country code')
+      .default('JP'),
     st: z.string().min(1).max(128),
     l: z.string().min(1).max(128),
     o: z.string().min(1).max(64),
@@ -46,7 +57,10 @@ const applicationSchema = z.strictObject({
   csrMethod: csrMethodSchema,
   wwwOption: z.boolean().default(false),
   approverAddress: z.string().email().optional(),
-  csrPem: z.string().max(64 * 1024).optional(),
+  csrPem: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
   requestedBy: z.string().min(1).max(64),
   requestedAt: instant,
 });

@@ -23,11 +23,17 @@ export async function readImportFile(
   try {
     const buffer = await readFile(file);
     if (buffer.byteLength > MAX_FILE_BYTES) {
-      return { ok: false, problems: [{ path: file, message: `file is larger than ${MAX_FILE_BYTES} bytes` }] };
+      return {
+        ok: false,
+        problems: [{ path: file, message: `file is larger than ${MAX_FILE_BYTES} bytes` }],
+      };
     }
     text = buffer.toString('utf8');
   } catch (error) {
-    return { ok: false, problems: [{ path: file, message: `cannot read: ${(error as NodeJS.ErrnoException).code}` }] };
+    return {
+      ok: false,
+      problems: [{ path: file, message: `cannot read: ${(error as NodeJS.ErrnoException).code}` }],
+    };
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });

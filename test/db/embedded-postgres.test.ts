@@ -42,7 +42,10 @@ describe('embedded PostgreSQL', () => {
   it('recovers when a killed run left its postmaster running and its pid file behind', async () => {
     const dataDir = path.join(dir, 'orphan');
     const orphan = await startEmbeddedPostgres({ dataDir });
-    const pid = Number.parseInt((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0] ?? '', 10);
+    const pid = Number.parseInt(
+      (await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0] ?? '',
+      10,
+    );
     expect(isAlive(pid)).toBe(true);
     // Nothing stops `orphan`: the next start must deal with it.
     const next = await startEmbeddedPostgres({ dataDir });

@@ -1,0 +1,99 @@
+import { connect } from '../db/connection.ts';
+import { DataDirBusyError } from '../db/data-dir-lock.ts';
+import { DatabaseStartError, openDatabaseForCommand } from '../db/database-server.ts';
+import { EmbeddedPostgresError } from '../db/embedded-postgres.ts';
+import { importData } from '../db/import/import-data.ts';
+import { readImportFile } from '../db/import/read-import-file.ts';
+import { loadConfig } from './config.ts';
+import { main } from './main.ts';
+
+const USAGE = `Usage: kigen <command>
+
+  start              run the bot (same as npm start)
+  import FILE        load service groups, members, contracts, applications and certificates
+                     from a YAML or JSON file (all or nothing; re-importing changes nothing)
+  migrate            apply database migrations and exit
+  help               this text
+
+The database is DATABASE_URL, or the embedded PostgreSQL under KIGEN_DATA_DIR (default .kigen).
+`;
+
+/** The `kigen` command line; returns the exit code. */
+export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'start':
+      return main(env);
+    case 'import':
+      if (args.length !== 1 || args[0]?.startsWith('-')) return usage('import takes exactly one FILE');
+      return withDatabase(env, async (url) => importFile(url, args[0] as string));
+    case 'migrate':
+      if (args.length > 0) return usage('migrate takes no arguments');
+      return withDatabase(env, async () => {
+        process.stdout.write('Migrations applied.\n');
+        return 0;
+      });
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      return usage(`unknown command '${command}'`);
+  }
+}
+
+function usage(problem: string): number {
+  process.stderr.write(`kigen: ${problem}\n\n${USAGE}`);
+  return 2;
+}
+
+async function withDatabase(env: NodeJS.ProcessEnv, work: (url: string) => Promise<number>): Promise<number> {
+  const config = loadConfig(env);
+  if (!config.ok) {
+    for (const p of config.problems) process.stderr.write(`kigen: configuration: ${p}\n`);
+    return 2;
+  }
+  let server: Awaited<ReturnType<typeof openDatabaseForCommand>>;
+  try {
+    server = await openDatabaseForCommand(config.value);
+  } catch (error) {
+    if (
+      error instanceof DatabaseStartError ||
+      error instanceof EmbeddedPostgresError ||
+      error instanceof DataDirBusyError
+    ) {
+      process.stderr.write(`kigen: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  try {
+    return await work(server.url);
+  } finally {
+    await server.shutdown();
+  }
+}
+
+async function importFile(url: string, file: string): Promise<number> {
+  const source = await readImportFile(file);
+  const connection = connect(url, { max: 2 });
+  try {
+    const result = source.ok ? await importData(connection.db, source.value, new Date()) : source;
+    if (!result.ok) {
+      process.stderr.write(`kigen: ${file}: ${result.problems.length} problem(s), nothing was imported:\n`);
+      for (const p of result.problems) {
+        process.stderr.write(`  ${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}\n`);
+      }
+      return 1;
+    }
+    const lines = Object.entries(result.value).map(
+      ([what, n]) => `  ${what}: ${n.created} created, ${n.updated} updated, ${n.unchanged} unchanged`,
+    );
+    process.stdout.write(`Imported ${file}:\n${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,128 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../db/embedded-postgres.ts';
+
+// The process as users run it: `node bin/kigen.js start` (what `npm start` runs), in its own data dir.
+const bin = path.resolve(import.meta.dirname, '../../bin/kigen.js');
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([k]) => !k.startsWith('SLACK_') && k !== 'DATABASE_URL' && !k.startsWith('KIGEN_'),
+  ),
+);
+
+type Run = { child: ChildProcessWithoutNullStreams; lines: string[]; exited: Promise<number | null> };
+
+function start(dataDir: string, env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, [bin, 'start'], {
+    env: { ...cleanEnv, KIGEN_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+  });
+  const lines: string[] = [];
+  let buffer = '';
+  const collect = (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    const parts = buffer.split('\n');
+    buffer = parts.pop() ?? '';
+    lines.push(...parts.filter(Boolean));
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, lines, exited };
+}
+
+async function waitFor(run: Run, pattern: RegExp, ms = 30_000): Promise<string> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const line = run.lines.find((l) => pattern.test(l));
+    if (line) return line;
+    if (run.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no line matching ${pattern}; got:\n${run.lines.join('\n')}`);
+}
+
+const message = (line: string) => (JSON.parse(line) as { msg: string }).msg;
+const postmasterPid = async (dataDir: string) =>
+  Number.parseInt(
+    (await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0] ?? '',
+    10,
+  );
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'kigen-start-'));
+  await chmod(root, 0o755);
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('says mode and database first, loads the demo once, stops PostgreSQL on SIGTERM, and reuses the data', async () => {
+    const dataDir = path.join(root, 'lifecycle');
+    const first = start(dataDir);
+    await waitFor(first, /Kigen is running/);
+    expect(message(first.lines[0] ?? '{}')).toBe(
+      `Kigen starting: dry-run (no Slack credentials: notices are printed, nothing is posted); database: embedded PostgreSQL at ${path.join(dataDir, 'pg')}`,
+    );
+    expect(first.lines.some((l) => /loaded the demo/.test(l))).toBe(true);
+    const pgPid = await postmasterPid(dataDir);
+    expect(isAlive(pgPid)).toBe(true);
+
+    // A second Kigen on the same data is refused, and the first keeps running.
+    const second = start(dataDir);
+    expect(await second.exited).toBe(1);
+    expect(second.lines.map(message).join('\n')).toMatch(/another Kigen \(pid \d+\) is already running/);
+    expect(first.child.exitCode).toBeNull();
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(isAlive(pgPid)).toBe(false);
+
+    const again = start(dataDir);
+    await waitFor(again, /Kigen is running/);
+    expect(again.lines.some((l) => /loaded the demo/.test(l))).toBe(false);
+    again.child.kill('SIGINT');
+    expect(await again.exited).toBe(0);
+  });
+
+  it('recovers after kill -9 left PostgreSQL and the lock behind', async () => {
+    const dataDir = path.join(root, 'killed');
+    const first = start(dataDir);
+    await waitFor(first, /Kigen is running/);
+    const orphan = await postmasterPid(dataDir);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(isAlive(orphan)).toBe(true);
+
+    const next = start(dataDir);
+    await waitFor(next, /Kigen is running/);
+    expect(isAlive(orphan)).toBe(false);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+  });
+
+  it.each([
+    ['malformed', 'not a url', 2, /^kigen: configuration: DATABASE_URL: expected postgres:\/\//],
+    [
+      'unreachable',
+      'postgres://kigen:secret@127.0.0.1:1/kigen',
+      1,
+      /^DATABASE_URL: cannot use the server at 127\.0\.0\.1:1\/kigen \(ECONNREFUSED\)$/,
+    ],
+  ])(
+    'a %s DATABASE_URL gets one line naming the variable and host, and a non-zero exit',
+    async (_, url, code, pattern) => {
+      const run = start(path.join(root, 'unused'), { DATABASE_URL: url });
+      expect(await run.exited).toBe(code);
+      const errors = run.lines.filter((l) => !l.includes('"level":30'));
+      expect(errors).toHaveLength(1);
+      const text = errors[0]?.startsWith('{') ? message(errors[0]) : (errors[0] ?? '');
+      expect(text).toMatch(pattern);
+      expect(run.lines.join('\n')).not.toMatch(/secret|\n\s+at /);
+    },
+  );
+});
