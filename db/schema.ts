@@ -18,10 +18,12 @@ import type {
   Ca,
   Category,
   CsrMethod,
+  Locale,
   MemberRole,
   PeriodMonths,
 } from '../domain/contract-terms.ts';
 import type { CycleState, NoticeKind, NoticeStatus } from '../domain/cycle-vocabulary.ts';
+import type { Decision } from '../domain/renewal-cycle.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -31,7 +33,7 @@ const instant = (name: string) => timestamp(name, { withTimezone: true });
 export const serviceGroups = pgTable('service_groups', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull().unique(),
-  locale: text('locale').$type<'ja' | 'en'>(),
+  locale: text('locale').$type<Locale>(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -101,12 +103,16 @@ export const renewalCycles = pgTable(
     certificateId: uuid('certificate_id').references(() => certificates.id, { onDelete: 'set null' }),
     expiresAt: instant('expires_at').notNull(),
     state: text('state').$type<CycleState>().notNull().default('scheduled'),
-    decisionDeadline: instant('decision_deadline').notNull(),
-    dataDeadline: instant('data_deadline').notNull(),
+    // Null for BYO, which has nothing to decide before expiry (R-AUTO-4, R-AUTO-5).
+    decisionDeadline: instant('decision_deadline'),
+    dataDeadline: instant('data_deadline'),
     chosenPeriodMonths: integer('chosen_period_months').$type<PeriodMonths>(),
-    decision: text('decision'),
+    decision: text('decision').$type<Decision>(),
     decidedBy: text('decided_by'),
     decidedAt: instant('decided_at'),
+    renewalDataComplete: boolean('renewal_data_complete').notNull().default(false),
+    noticedAt: instant('noticed_at'),
+    // Optimistic locking: every transition is `update … where version = $seen`.
     version: integer('version').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

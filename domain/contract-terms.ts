@@ -23,6 +23,10 @@ export const periodMonthsSchema = z.union([
 ]);
 export type PeriodMonths = z.infer<typeof periodMonthsSchema>;
 
+/** The languages of every message: Japanese by default, English the other. */
+export const localeSchema = z.enum(['ja', 'en']);
+export type Locale = z.infer<typeof localeSchema>;
+
 /** Roles of a service group's members: only group admins decide. */
 export const memberRoleSchema = z.enum(['group_admin', 'service_admin']);
 export type MemberRole = z.infer<typeof memberRoleSchema>;

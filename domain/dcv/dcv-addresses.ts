@@ -1,6 +1,11 @@
+import {
+  CA_WHOIS_STOPPED_ON,
+  DNS_CHANGE_BR_SECTION,
+  dcvMethodRule,
+  dcvMethodStatus,
+} from '../cabf-limits.ts';
 import type { Ca } from '../contract-terms.ts';
 import { type DomainName, sanitisedExcerpt } from '../domain-name.ts';
-import { CA_WHOIS_STOPPED_ON, DCV_METHODS, DNS_CHANGE_BR_SECTION, dcvMethodStatus } from './dcv-methods.ts';
 import { parseMailbox } from './mailbox.ts';
 import type { LookupFailureReason, LookupResult, SoaRecord } from './resolver.ts';
 import { rnameToMailbox } from './rname.ts';
@@ -112,17 +117,20 @@ const dedupe = (addresses: readonly DcvAddress[]): DcvAddress[] => {
   });
 };
 
+/** A rule's instant as the UTC day the BR names (`2028-03-15`). */
+const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
+
 const withdrawnMethods = (ca: Ca, soa: DcvAddressesInput['soa']): WithdrawnDcvMethod[] => [
   {
     method: 'whois',
-    notAllowedSince: DCV_METHODS.whois_email.notAllowedFrom,
-    brSection: DCV_METHODS.whois_email.brSection,
+    notAllowedSince: utcDay(dcvMethodRule('whois_email').notAllowedFrom),
+    brSection: dcvMethodRule('whois_email').brSection,
     caStoppedOn: CA_WHOIS_STOPPED_ON[ca],
   },
   {
     method: 'soa_rname',
-    notAllowedSince: DCV_METHODS.soa_rname.notAllowedFrom,
-    brSection: DCV_METHODS.soa_rname.brSection,
+    notAllowedSince: utcDay(dcvMethodRule('soa_rname').notAllowedFrom),
+    brSection: dcvMethodRule('soa_rname').brSection,
     lookup: soa.status,
     mailbox: soa.status === 'found' ? rnameToMailbox(soa.value.rname) : null,
     zone: soa.status === 'found' ? (soa.value.zone ?? null) : null,
@@ -130,13 +138,18 @@ const withdrawnMethods = (ca: Ca, soa: DcvAddressesInput['soa']): WithdrawnDcvMe
 ];
 
 const emailDcvWarnings = (on: Date): DcvWarning[] => {
-  const endsOn = DCV_METHODS.txt_contact.notAllowedFrom;
+  const rule = dcvMethodRule('txt_contact');
+  const endsOn = utcDay(rule.notAllowedFrom);
   switch (dcvMethodStatus('txt_contact', on)) {
     case 'allowed':
       return [];
     case 'discouraged':
       return [
-        { code: 'email_dcv_discouraged', since: DCV_METHODS.txt_contact.discouragedFrom ?? '', endsOn },
+        {
+          code: 'email_dcv_discouraged',
+          since: rule.discouragedFrom ? utcDay(rule.discouragedFrom) : '',
+          endsOn,
+        },
       ];
     case 'not_allowed':
       return [{ code: 'email_dcv_ended', since: endsOn }];

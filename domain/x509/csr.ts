@@ -1,6 +1,6 @@
+import { sameCommonName } from '../host-name-comparison.ts';
 import { err, ok, type Result } from '../result.ts';
 import { lastCommonName } from './certificate.ts';
-import { sameCommonName } from './domain-name.ts';
 import { x509 } from './peculiar.ts';
 import { extractPemBlocks, isPrivateKeyLabel, toPem } from './pem-blocks.ts';
 import { describePublicKey, normalizeSha256Hex, type PublicKeyFacts } from './public-key-facts.ts';

@@ -1,6 +1,6 @@
 import type { Dn } from '../contract-terms.ts';
+import { normalizeDomainName } from '../host-name-comparison.ts';
 import { err, ok, type Result } from '../result.ts';
-import { normalizeDomainName } from './domain-name.ts';
 import { webcrypto, x509 } from './peculiar.ts';
 import { toPem } from './pem-blocks.ts';
 import { sha256Hex } from './public-key-facts.ts';
