@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +15,10 @@ const cleanEnv = Object.fromEntries(
 
 type Run = { child: ChildProcessWithoutNullStreams; lines: string[]; exited: Promise<number | null> };
 
-function start(dataDir: string, env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [bin, 'start'], {
+function start(dataDir: string, env: Record<string, string> = {}, via: 'node' | 'npm' = 'node'): Run {
+  const [command, args] = via === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, [bin, 'start']];
+  const child = spawn(command, args, {
+    cwd: path.dirname(path.dirname(bin)),
     env: { ...cleanEnv, KIGEN_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
   });
   const lines: string[] = [];
@@ -57,15 +59,28 @@ beforeAll(async () => {
   await chmod(root, 0o755);
 });
 afterAll(async () => {
+  // A failed assertion must not leave a Kigen or its PostgreSQL running: end whatever runs on our dirs.
+  for (const pid of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    const [environ, cmdline] = await Promise.all(
+      ['environ', 'cmdline'].map((f) => readFile(`/proc/${pid}/${f}`, 'utf8').catch(() => '')),
+    );
+    if (environ?.includes(`KIGEN_DATA_DIR=${root}`) || cmdline?.includes(root)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {}
+    }
+  }
   await rm(root, { recursive: true, force: true });
 });
 
 describe('npm start', () => {
   it('says mode and database first, loads the demo once, stops PostgreSQL on SIGTERM, and reuses the data', async () => {
     const dataDir = path.join(root, 'lifecycle');
-    const first = start(dataDir);
+    // Through npm, as users and process managers run it: npm must pass SIGTERM on to Kigen.
+    const first = start(dataDir, {}, 'npm');
     await waitFor(first, /Kigen is running/);
-    expect(message(first.lines[0] ?? '{}')).toBe(
+    expect(message(first.lines.find((l) => l.startsWith('{')) ?? '{}')).toBe(
       `Kigen starting: dry-run (no Slack credentials: notices are printed, nothing is posted); database: embedded PostgreSQL at ${path.join(dataDir, 'pg')}`,
     );
     expect(first.lines.some((l) => /loaded the demo/.test(l))).toBe(true);
