@@ -82,6 +82,14 @@ export const configVariables = {
     default: '21',
     doc: 'Data deadline in days before expiry: DN, CSR and approver data; auto-renewal after it (R-AUTO-5).',
   },
+  KIGEN_DRY_RUN_BLOCKS: {
+    schema: z
+      .enum(['0', '1', ''])
+      .default('0')
+      .transform((v) => v === '1'),
+    default: '0',
+    doc: 'In dry-run, `1` also prints the Block Kit JSON of each notice.',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     default: 'info',
@@ -150,6 +158,7 @@ function toConfig(env: z.infer<typeof envSchema>, cwd: string) {
       decisionDeadlineDays: env.KIGEN_DECISION_DEADLINE_DAYS,
       dataDeadlineDays: env.KIGEN_DATA_DEADLINE_DAYS,
     },
+    dryRunBlocks: env.KIGEN_DRY_RUN_BLOCKS,
     logLevel: env.LOG_LEVEL,
   };
 }
