@@ -1,0 +1,14 @@
+import type { WebClient } from '@slack/web-api';
+import type { Locale } from '../bot/i18n/locale.ts';
+import type { Database } from '../db/connection.ts';
+import type { DnsResolver } from '../domain/index.ts';
+
+/** What every listener may use, given by the composition root (`bot/slack-app.ts`). */
+export type HandlerDeps = {
+  readonly db: Database;
+  /** Live DNS for `/cert dcv` (2 s per query, in parallel: R-DCV-5). */
+  readonly resolver: DnsResolver;
+  readonly now: () => Date;
+  /** The user's language (Slack locale, cached; KIGEN_LOCALE when unknown). Never throws. */
+  readonly userLocale: (client: WebClient, userId: string) => Promise<Locale>;
+};
