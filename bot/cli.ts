@@ -1,9 +1,12 @@
+import { formatInTimeZone } from 'date-fns-tz';
 import { connect } from '../db/connection.ts';
 import { DataDirBusyError } from '../db/data-dir-lock.ts';
 import { DatabaseStartError, openDatabaseForCommand } from '../db/database-server.ts';
 import { EmbeddedPostgresError } from '../db/embedded-postgres.ts';
 import { importData } from '../db/import/import-data.ts';
 import { readImportFile } from '../db/import/read-import-file.ts';
+import { listNotices } from '../db/notices-outbox.ts';
+import { DEFAULT_NOTICE_SETTINGS, type NoticeStatus } from '../domain/index.ts';
 import { loadConfig } from './config.ts';
 import { main } from './main.ts';
 
@@ -13,6 +16,8 @@ const USAGE = `Usage: kigen <command>
   import FILE        load service groups, members, contracts, applications and certificates
                      from a YAML or JSON file (all or nothing; re-importing changes nothing)
   migrate            apply database migrations and exit
+  notices [--failed|--pending|--all] [--json]
+                     list notices (default: pending, sending and failed), read-only
   help               this text
 
 The database is DATABASE_URL, or the embedded PostgreSQL under KIGEN_DATA_DIR (default .kigen).
@@ -26,7 +31,21 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       return main(env);
     case 'import':
       if (args.length !== 1 || args[0]?.startsWith('-')) return usage('import takes exactly one FILE');
-      return withDatabase(env, async (url) => importFile(url, args[0] as string));
+      return withDatabase(env, async (url) => importFile(url, args[0] as string, env));
+    case 'notices': {
+      const flags = new Set(args);
+      const unknown = args.filter((a) => !['--failed', '--pending', '--all', '--json'].includes(a));
+      if (unknown.length > 0) return usage(`notices: unknown option ${unknown[0]}`);
+      const statuses: NoticeStatus[] | 'all' = flags.has('--all')
+        ? 'all'
+        : flags.has('--failed') || flags.has('--pending')
+          ? [
+              ...(flags.has('--failed') ? (['failed'] as const) : []),
+              ...(flags.has('--pending') ? (['pending', 'sending'] as const) : []),
+            ]
+          : ['pending', 'sending', 'failed'];
+      return withDatabase(env, async (url) => printNotices(url, statuses, flags.has('--json')));
+    }
     case 'migrate':
       if (args.length > 0) return usage('migrate takes no arguments');
       return withDatabase(env, async () => {
@@ -76,11 +95,15 @@ async function withDatabase(env: NodeJS.ProcessEnv, work: (url: string) => Promi
   }
 }
 
-async function importFile(url: string, file: string): Promise<number> {
+async function importFile(url: string, file: string, env: NodeJS.ProcessEnv): Promise<number> {
   const source = await readImportFile(file);
   const connection = connect(url, { max: 2 });
   try {
-    const result = source.ok ? await importData(connection.db, source.value, new Date()) : source;
+    const config = loadConfig(env);
+    const noticeSettings = { ...DEFAULT_NOTICE_SETTINGS, ...(config.ok ? config.value.notices : {}) };
+    const result = source.ok
+      ? await importData(connection.db, source.value, new Date(), { noticeSettings })
+      : source;
     if (!result.ok) {
       process.stderr.write(`kigen: ${file}: ${result.problems.length} problem(s), nothing was imported:\n`);
       for (const p of result.problems) {
@@ -92,6 +115,46 @@ async function importFile(url: string, file: string): Promise<number> {
       ([what, n]) => `  ${what}: ${n.created} created, ${n.updated} updated, ${n.unchanged} unchanged`,
     );
     process.stdout.write(`Imported ${file}:\n${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    await connection.close();
+  }
+}
+
+const NOTICE_LIMIT = 10_000;
+
+/** `kigen notices`: the outbox for operators (R-NOTICE-4), due instants in Japan time. */
+async function printNotices(url: string, statuses: NoticeStatus[] | 'all', json: boolean): Promise<number> {
+  const connection = connect(url, { max: 1 });
+  try {
+    const rows = await listNotices(connection.db, { statuses, limit: NOTICE_LIMIT });
+    if (json) {
+      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      return 0;
+    }
+    const table = [
+      ['CN', 'kind', 'due (JST)', 'status', 'attempts', 'last error'],
+      ...rows.map((r) => [
+        r.cn,
+        r.kind,
+        formatInTimeZone(r.dueAt, 'Asia/Tokyo', 'yyyy-MM-dd HH:mm'),
+        r.status,
+        String(r.attempts),
+        r.lastError ?? (r.skipReason ? `(${r.skipReason})` : ''),
+      ]),
+    ];
+    const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length))) ?? [];
+    for (const row of table) {
+      process.stdout.write(
+        `${row
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd()}\n`,
+      );
+    }
+    process.stdout.write(
+      `${rows.length} notice(s)${rows.length === NOTICE_LIMIT ? ' (limit reached)' : ''}\n`,
+    );
     return 0;
   } finally {
     await connection.close();

@@ -2,9 +2,13 @@ import { connect } from '../db/connection.ts';
 import { DataDirBusyError } from '../db/data-dir-lock.ts';
 import { DatabaseStartError, embeddedClusterDir, openDatabaseServer } from '../db/database-server.ts';
 import { EmbeddedPostgresError } from '../db/embedded-postgres.ts';
+import { createNodeDnsResolver, DEFAULT_NOTICE_SETTINGS } from '../domain/index.ts';
+import { type Scheduler, startScheduler } from '../scheduler/agenda.ts';
 import { type Config, loadConfig } from './config.ts';
 import { loadDemoIfFresh } from './demo.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createNoticeDelivery } from './notice-delivery.ts';
+import { createSlackApp, type SlackApp } from './slack-app.ts';
 
 const modeText: Record<Config['slack']['kind'], string> = {
   socket: 'Slack Socket Mode',
@@ -42,10 +46,33 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
   }
 
   const connection = connect(server.url);
+  let scheduler: Scheduler | undefined;
+  let slackApp: SlackApp | undefined;
   try {
     if (!stop.requested) {
       const demo = await loadDemoIfFresh(connection.db, { server, config, now: new Date() });
       if (demo) log.info({ demo }, `Empty embedded database in dry-run: loaded the demo (${demo.summary})`);
+      const delivery = createNoticeDelivery({ config, logger: log });
+      scheduler = await startScheduler({
+        databaseUrl: server.url,
+        db: connection.db,
+        delivery,
+        mode: delivery.mode === 'dry-run' ? 'dry-run' : 'deliver',
+        logger: log,
+        masterKey: config.masterKey,
+        defaultLocale: config.locale,
+        noticeSettings: { ...DEFAULT_NOTICE_SETTINGS, ...config.notices },
+      });
+      if (config.slack.kind !== 'dry-run') {
+        // Commands and buttons: after the database, stopped before it closes.
+        slackApp = createSlackApp({
+          config,
+          logger: log,
+          db: connection.db,
+          resolver: createNodeDnsResolver({ timeoutMs: 2000 }),
+        });
+        await slackApp.start();
+      }
       log.info('Kigen is running; stop it with Ctrl-C or SIGTERM');
       await stop.wait;
     }
@@ -55,6 +82,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     log.error({ err: error }, 'Kigen stopped on an unexpected error');
     return 1;
   } finally {
+    await slackApp?.stop().catch((error) => log.error({ err: error }, 'Slack app did not stop cleanly'));
+    // Running sweeps finish (drain) before the pool and the database go away.
+    await scheduler?.stop().catch((error) => log.error({ err: error }, 'scheduler did not stop cleanly'));
     await connection.close().catch(() => undefined);
     await server.shutdown();
     log.info('Stopped');

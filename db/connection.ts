@@ -3,6 +3,9 @@ import postgres from 'postgres';
 import * as schema from './schema.ts';
 
 export type Database = ReturnType<typeof drizzle<typeof schema>>;
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** A pool or a transaction: repositories take either, so callers choose the transaction's extent. */
+export type Executor = Database | Transaction;
 
 export interface Connection {
   readonly db: Database;

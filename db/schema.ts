@@ -112,6 +112,9 @@ export const renewalCycles = pgTable(
     decidedAt: instant('decided_at'),
     renewalDataComplete: boolean('renewal_data_complete').notNull().default(false),
     noticedAt: instant('noticed_at'),
+    // The cycle's parent message: later notices edit it and reply in its thread.
+    slackChannelId: text('slack_channel_id'),
+    slackTs: text('slack_ts'),
     // Optimistic locking: every transition is `update … where version = $seen`.
     version: integer('version').notNull().default(0),
     createdAt: createdAt(),
@@ -181,6 +184,8 @@ export const certificates = pgTable(
     issuer: text('issuer').notNull(),
     notBefore: instant('not_before').notNull(),
     notAfter: instant('not_after').notNull(),
+    // R-CABF-2: end of the contract period this certificate serves; null = its own notAfter.
+    contractPeriodEnd: instant('contract_period_end'),
     sha256: text('sha256').notNull(),
     publicKeySha256: text('public_key_sha256').notNull(),
     encryptedPrivateKey: text('encrypted_private_key'),
@@ -212,9 +217,13 @@ export const notices = pgTable(
     status: text('status').$type<NoticeStatus>().notNull().default('pending'),
     slackChannelId: text('slack_channel_id'),
     slackTs: text('slack_ts'),
+    // Set when the message is a reply in the cycle's thread: the parent's ts.
+    slackThreadTs: text('slack_thread_ts'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: instant('next_attempt_at'),
     lastError: text('last_error'),
+    // Why a notice was not delivered (status 'skipped'): a stable reason code.
+    skipReason: text('skip_reason'),
     claimedBy: text('claimed_by'),
     claimedAt: instant('claimed_at'),
     sentAt: instant('sent_at'),
@@ -223,6 +232,8 @@ export const notices = pgTable(
   },
   (t) => [
     uniqueIndex('notices_certificate_kind_uq').on(t.certificateId, t.kind),
+    // A re-issued certificate of the same contract period plans nothing twice for its cycle.
+    uniqueIndex('notices_cycle_kind_uq').on(t.cycleId, t.kind).where(sql`${t.cycleId} is not null`),
     // The dispatcher's sweep: pending notices by due time, a small index even over a million rows.
     index('notices_due_idx').on(t.dueAt).where(sql`${t.status} = 'pending'`),
     index('notices_claimed_idx').on(t.claimedAt).where(sql`${t.status} = 'sending'`),

@@ -26,6 +26,7 @@ export const noticeKindSchema = z.enum([
   'data_deadline', // R-AUTO-5: auto-renewal point
   'byo_expiry', // R-AUTO-4: reminder at expiry
   'reissue_due', // R-CABF-2: a short certificate ends inside the contract period
+  'term_end', // R-AUTO-1: proxy expiry; an opted-out contract is cancelled then, others stay
 ]);
 export type NoticeKind = z.infer<typeof noticeKindSchema>;
 

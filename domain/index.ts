@@ -21,6 +21,8 @@ export { rnameToMailbox } from './dcv/rname.ts';
 export * from './domain-name.ts';
 /** Host-name equality for CNs and SANs (case, trailing dot, punycode; wildcards literal). */
 export { normalizeDomainName, sameCommonName } from './host-name-comparison.ts';
+/** Whether a due notice is still meaningful, or skipped with a reason; late flag (R-NOTICE-4, R-NOTICE-5). */
+export * from './notice-relevance.ts';
 /** Notice schedule of a contract period: notices, delivery-time adjustment and deadlines (R-NOTICE-*, R-AUTO-5, R-CABF-2). */
 export * from './notice-schedule.ts';
 /** Previous DN data of a contract (R-DN-1, R-DN-2). */

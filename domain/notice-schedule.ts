@@ -203,6 +203,8 @@ const proxySchedule = (
   notices.push(
     { kind: 'decision_deadline', dueAt: decisionDeadline, about: end },
     { kind: 'data_deadline', dueAt: dataDeadline, about: end },
+    // R-AUTO-1: the end of the term, where an opt-out takes effect (and only an opt-out).
+    { kind: 'term_end', dueAt: end, about: end },
   );
   return { notices: notices.sort(byDueAt), expiresAt: end, decisionDeadline, dataDeadline };
 };

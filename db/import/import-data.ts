@@ -3,8 +3,10 @@ import path from 'node:path';
 import { and, eq, ne } from 'drizzle-orm';
 import { findProduct } from '../../domain/catalogue.ts';
 import { normaliseCommonName } from '../../domain/domain-name.ts';
+import type { NoticeSettings } from '../../domain/notice-schedule.ts';
 import { parseCertificateBundle } from '../../domain/x509/certificate.ts';
 import type { Database } from '../connection.ts';
+import { planRenewals } from '../renewal-planning.ts';
 import { applications, certificates, contracts, members, serviceGroups } from '../schema.ts';
 import { createDemoIssuer, type DemoIssuer, issueDemoCertificate } from './demo-certificates.ts';
 import { type ImportFile, importFileSchema } from './import-file-schema.ts';
@@ -16,6 +18,9 @@ export type ImportSummary = {
   readonly contracts: Counts;
   readonly applications: Counts;
   readonly certificates: Counts;
+  /** Renewal cycles and notices planned for new certificates and changed contracts. */
+  readonly cycles: Counts;
+  readonly notices: Counts;
 };
 type Counts = { created: number; updated: number; unchanged: number };
 
@@ -36,7 +41,12 @@ type PreparedContract = {
  * Validates the whole file first and writes it in one transaction: every problem is listed with its
  * path, and nothing is written unless there are none. Re-importing the same file changes nothing.
  */
-export async function importData(db: Database, source: ImportSource, now: Date): Promise<ImportResult> {
+export async function importData(
+  db: Database,
+  source: ImportSource,
+  now: Date,
+  options: { readonly noticeSettings?: NoticeSettings } = {},
+): Promise<ImportResult> {
   const problems: ImportProblem[] = [];
   const problem = (at: readonly (string | number)[], message: string) =>
     problems.push({ path: formatPath(at), line: source.lineOf(at), message });
@@ -55,42 +65,66 @@ export async function importData(db: Database, source: ImportSource, now: Date):
     contracts: counts(),
     applications: counts(),
     certificates: counts(),
+    cycles: counts(),
+    notices: counts(),
   };
   let issuer: DemoIssuer | undefined;
   try {
     await db.transaction(async (tx) => {
+      // Contracts with a new certificate or changed terms: planned in this same transaction.
+      const toPlan = new Set<string>();
+      const changes = () =>
+        summary.contracts.created + summary.contracts.updated + summary.certificates.created;
       for (const group of groups) {
         const groupId = await upsertGroup(tx, group.name, group.locale, summary.serviceGroups);
         for (const m of group.members) await upsertMember(tx, groupId, m, summary.members);
         for (const c of group.contracts) {
+          const before = changes();
           const contractId = await upsertContract(tx, groupId, c, problem, summary.contracts);
           if (!contractId) continue;
-          for (const a of c.applications) await insertApplication(tx, contractId, a, summary.applications);
-          for (const cert of c.certificates)
-            await insertCertificate(tx, contractId, cert, summary.certificates);
-          if (c.generate.length > 0) {
-            const [existing] = await tx
-              .select({ id: certificates.id })
-              .from(certificates)
-              .where(eq(certificates.contractId, contractId))
-              .limit(1);
-            if (existing) continue;
-            issuer ??= await createDemoIssuer();
-            for (const g of c.generate) {
-              const pem = await issueDemoCertificate(issuer, { cn: c.cn, now, ...g });
-              const facts = describeCertificate(pem);
-              if (facts) await insertCertificate(tx, contractId, facts, summary.certificates);
-            }
-          }
+          await importApplicationsAndCertificates(tx, contractId, c);
+          if (changes() > before) toPlan.add(contractId);
         }
       }
       if (problems.length > 0) throw new RollBack();
+      const planned = await planRenewals(tx, [...toPlan], {
+        settings: options.noticeSettings,
+        now,
+        actor: 'system:import',
+      });
+      summary.cycles.created = planned.cyclesCreated;
+      summary.cycles.updated = planned.cyclesSuperseded;
+      summary.notices.created = planned.noticesCreated;
+      summary.notices.updated = planned.noticesSkipped;
     });
   } catch (error) {
     if (error instanceof RollBack) return { ok: false, problems };
     throw error;
   }
   return { ok: true, value: summary };
+
+  async function importApplicationsAndCertificates(
+    tx: Tx,
+    contractId: string,
+    c: PreparedContract,
+  ): Promise<void> {
+    for (const a of c.applications) await insertApplication(tx, contractId, a, summary.applications);
+    for (const cert of c.certificates) await insertCertificate(tx, contractId, cert, summary.certificates);
+    if (c.generate.length > 0) {
+      const [existing] = await tx
+        .select({ id: certificates.id })
+        .from(certificates)
+        .where(eq(certificates.contractId, contractId))
+        .limit(1);
+      if (existing) return;
+      issuer ??= await createDemoIssuer();
+      for (const g of c.generate) {
+        const pem = await issueDemoCertificate(issuer, { cn: c.cn, now, ...g });
+        const facts = describeCertificate(pem);
+        if (facts) await insertCertificate(tx, contractId, facts, summary.certificates);
+      }
+    }
+  }
 }
 
 class RollBack extends Error {}

@@ -47,6 +47,7 @@ CREATE TABLE "certificates" (
 	"issuer" text NOT NULL,
 	"not_before" timestamp with time zone NOT NULL,
 	"not_after" timestamp with time zone NOT NULL,
+	"contract_period_end" timestamp with time zone,
 	"sha256" text NOT NULL,
 	"public_key_sha256" text NOT NULL,
 	"encrypted_private_key" text,
@@ -93,9 +94,11 @@ CREATE TABLE "notices" (
 	"status" text DEFAULT 'pending' NOT NULL,
 	"slack_channel_id" text,
 	"slack_ts" text,
+	"slack_thread_ts" text,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"next_attempt_at" timestamp with time zone,
 	"last_error" text,
+	"skip_reason" text,
 	"claimed_by" text,
 	"claimed_at" timestamp with time zone,
 	"sent_at" timestamp with time zone,
@@ -118,6 +121,8 @@ CREATE TABLE "renewal_cycles" (
 	"decided_at" timestamp with time zone,
 	"renewal_data_complete" boolean DEFAULT false NOT NULL,
 	"noticed_at" timestamp with time zone,
+	"slack_channel_id" text,
+	"slack_ts" text,
 	"version" integer DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -154,6 +159,7 @@ CREATE INDEX "contracts_channel_idx" ON "contracts" USING btree ("slack_channel_
 CREATE UNIQUE INDEX "members_group_user_uq" ON "members" USING btree ("service_group_id","slack_user_id");--> statement-breakpoint
 CREATE INDEX "members_user_idx" ON "members" USING btree ("slack_user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "notices_certificate_kind_uq" ON "notices" USING btree ("certificate_id","kind");--> statement-breakpoint
+CREATE UNIQUE INDEX "notices_cycle_kind_uq" ON "notices" USING btree ("cycle_id","kind") WHERE "notices"."cycle_id" is not null;--> statement-breakpoint
 CREATE INDEX "notices_due_idx" ON "notices" USING btree ("due_at") WHERE "notices"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "notices_claimed_idx" ON "notices" USING btree ("claimed_at") WHERE "notices"."status" = 'sending';--> statement-breakpoint
 CREATE INDEX "notices_cycle_idx" ON "notices" USING btree ("cycle_id");--> statement-breakpoint

@@ -86,6 +86,7 @@ describe('proxy notices', () => {
       ['notice', iso('2026-08-31T09:00:00')],
       ['decision_deadline', iso('2026-09-04T12:00:00')],
       ['data_deadline', iso('2026-09-09T12:00:00')],
+      ['term_end', iso('2026-09-30T12:00:00')],
     ]);
   });
 
@@ -128,6 +129,7 @@ describe('proxy notices', () => {
       'reminder_1',
       'decision_deadline',
       'data_deadline',
+      'term_end',
     ]);
     expect(dueOf(s, 'reminder_14')).toEqual([iso('2026-09-05T09:00:00')]);
     expect(dueOf(s, 'reminder_1')).toEqual([iso('2026-09-18T09:00:00')]);

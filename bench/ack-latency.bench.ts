@@ -1,0 +1,185 @@
+// `npm run bench:ack`: time from a signed Slack request to Bolt's ack, on loopback, at a steady rate.
+// Everything is real but Slack: an embedded PostgreSQL with the demo data, the HTTP receiver of
+// bot/slack-app.ts, and a stand-in for the Web API and response_url on 127.0.0.1.
+// Bounded: RATE requests per second for SECONDS seconds, then it stops by itself.
+import { createHmac } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { loadConfig } from '../bot/config.ts';
+import { demoFile } from '../bot/demo.ts';
+import { createSlackApp } from '../bot/slack-app.ts';
+import { connect } from '../db/connection.ts';
+import { ensureDatabase } from '../db/database-server.ts';
+import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
+import { importData } from '../db/import/import-data.ts';
+import { readImportFile } from '../db/import/read-import-file.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import { createNodeDnsResolver } from '../domain/index.ts';
+
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SIGNING_SECRET = 'bench-signing-secret';
+
+const dir = await mkdtemp(path.join(tmpdir(), 'kigen-bench-ack-'));
+await chmod(dir, 0o755);
+const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), settings: { fsync: 'off' } });
+const standIn = await startSlackStandIn();
+try {
+  const url = await ensureDatabase(pg.url, 'kigen');
+  await migrateDatabase(url);
+  const connection = connect(url);
+  const source = await readImportFile(demoFile);
+  if (!source.ok) throw new Error('demo file unreadable');
+  const imported = await importData(connection.db, source.value, new Date());
+  if (!imported.ok) throw new Error('demo import failed');
+
+  const loaded = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: `${standIn.url}/api/`,
+    PORT: String(await freePort()),
+    LOG_LEVEL: 'silent',
+  });
+  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+  const slack = createSlackApp({
+    config: loaded.value,
+    logger: pino({ level: 'silent' }),
+    db: connection.db,
+    // No DNS server is reachable here; look-ups fail fast and are answered as failed.
+    resolver: createNodeDnsResolver({ servers: ['127.0.0.1:9'], timeoutMs: 200 }),
+    retryConfig: { retries: 0 },
+  });
+  const { port } = await slack.start();
+  const events = `http://127.0.0.1:${port}/slack/events`;
+
+  // Warm-up: the first requests pay for module loading and the locale cache.
+  for (let i = 0; i < 20; i++) await send(events, command('help', i));
+
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const inFlight: Promise<void>[] = [];
+  const total = RATE * SECONDS;
+  const kinds = ['help', 'status', 'dn www.example.jp', 'dcv www.example.jp'];
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(
+      send(events, command(kinds[i % kinds.length] as string, i)).then(({ ms, status }) => {
+        latencies.push(ms);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  // Let the follow-up answers (after the ack) arrive before counting them.
+  await new Promise((r) => setTimeout(r, 1500));
+
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN;
+  const result = {
+    requests: latencies.length,
+    rate: Math.round(latencies.length / elapsed),
+    statuses: Object.fromEntries(statuses),
+    ackMs: { median: round(pct(50)), p95: round(pct(95)), p99: round(pct(99)), max: round(pct(100)) },
+    followUpsReceived: standIn.responses(),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  console.log(JSON.stringify(result));
+  console.log(
+    `ack latency at ${result.rate} req/s over ${result.requests} signed /cert requests: ` +
+      `median ${result.ackMs.median} ms, p95 ${result.ackMs.p95} ms, p99 ${result.ackMs.p99} ms, max ${result.ackMs.max} ms ` +
+      `(target p99 < 50 ms); follow-ups ${result.followUpsReceived}; peak RSS ${result.peakRssMb} MB`,
+  );
+  await slack.stop();
+  await connection.close();
+  process.exitCode = result.ackMs.p99 < 50 && (statuses.get(200) ?? 0) === latencies.length ? 0 : 1;
+} finally {
+  await standIn.close();
+  await pg.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+
+function command(text: string, i: number): URLSearchParams {
+  return new URLSearchParams({
+    token: 'unused',
+    team_id: 'T0BENCH',
+    team_domain: 'bench',
+    channel_id: 'C0DEMOWEB1',
+    channel_name: 'web',
+    user_id: i % 2 ? 'U0DEMOADM1' : 'U0DEMOSVC1',
+    user_name: 'bench',
+    command: '/cert',
+    text,
+    api_app_id: 'A0BENCH',
+    response_url: `${standIn.url}/respond/${i}`,
+    trigger_id: `trigger-${i}`,
+  });
+}
+
+async function send(url: string, form: URLSearchParams): Promise<{ ms: number; status: number }> {
+  const body = form.toString();
+  const ts = Math.floor(Date.now() / 1000).toString();
+  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+  const t0 = performance.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': ts,
+      'x-slack-signature': signature,
+    },
+    body,
+  });
+  await response.arrayBuffer();
+  return { ms: performance.now() - t0, status: response.status };
+}
+
+async function startSlackStandIn() {
+  let responses = 0;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/respond/')) {
+        responses++;
+        res.end('{"ok":true}');
+      } else if (req.url?.startsWith('/api/users.info')) {
+        res.end(JSON.stringify({ ok: true, user: { id: 'U', locale: 'ja-JP' } }));
+      } else if (req.url?.startsWith('/api/auth.test')) {
+        res.end(JSON.stringify({ ok: true, user_id: 'U0BOT', team_id: 'T0BENCH', bot_id: 'B0BOT' }));
+      } else {
+        res.end('{"ok":true}');
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    responses: () => responses,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -1,0 +1,205 @@
+/**
+ * `npm run bench:notices`: plans 100,000 contracts on an embedded PostgreSQL in a temporary
+ * directory, times the due-notices sweep (the dispatcher's claim query), then dispatches every due
+ * notice through the real Slack delivery to a stand-in of the Slack Web API on 127.0.0.1.
+ * Prints planning time, sweep time, notices per second and peak RSS. Stops by itself (10 minutes at most).
+ *
+ * Knobs (environment): BENCH_CONTRACTS (100000), BENCH_POOL (postgres.js pool, 10), BENCH_CONCURRENCY
+ * (deliveries in flight, 32), BENCH_NOOP=1 (a no-op delivery instead of Slack: the database's share).
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import { loadConfig } from '../bot/config.ts';
+import { createNoticeDelivery } from '../bot/notice-delivery.ts';
+import { connect } from '../db/connection.ts';
+import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import { claimDueNotices, selectDueNotices } from '../db/notices-outbox.ts';
+import { planRenewals } from '../db/renewal-planning.ts';
+import { createNoticeDispatcher, noticeStatusCounts } from '../scheduler/dispatch-notices.ts';
+
+const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 100_000);
+const DEADLINE_MS = 10 * 60_000;
+const now = new Date('2026-12-01T01:00:00Z');
+
+const hardStop = setTimeout(() => {
+  process.stderr.write('bench:notices: still running after 10 minutes, giving up\n');
+  process.exit(1);
+}, DEADLINE_MS);
+hardStop.unref();
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const elapsed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+  const t0 = performance.now();
+  const value = await work();
+  return [value, performance.now() - t0];
+};
+class RollBack extends Error {}
+
+async function main() {
+  const baselineRssMb = process.resourceUsage().maxRSS / 1024;
+  const dir = await mkdtemp(path.join(tmpdir(), 'kigen-bench-'));
+  await chmod(dir, 0o755); // as root, postgres runs as another user that must reach the data
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(dir, 'pg'),
+    settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+  });
+  let posts = 0;
+  const slack = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      posts++;
+      const channel = /channel=([^&]+)/.exec(body)?.[1] ?? 'C0BENCH';
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ ok: true, channel, ts: `${1_800_000_000 + posts}.000100`, messages: [] }));
+    });
+  });
+  await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
+  const slackUrl = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/api/`;
+  const connection = connect(pg.url, { max: Number(process.env.BENCH_POOL ?? 10) });
+  try {
+    await migrateDatabase(pg.url);
+    const db = connection.db;
+
+    // Set-up (bulk SQL): one service group, 100k contracts, half proxy and half BYO, one certificate
+    // each, expiring over the next year.
+    const [, setupMs] = await elapsed(async () => {
+      await db.execute(sql`insert into service_groups (name, locale) values ('bench', 'ja')`);
+      await db.execute(sql`
+        insert into members (service_group_id, slack_user_id, role)
+        select id, 'U0BENCH01', 'group_admin' from service_groups union all
+        select id, 'U0BENCH02', 'service_admin' from service_groups`);
+      await db.execute(sql`
+        insert into contracts (service_group_id, cn, category, ca, product_id, period_months, csr_method, slack_channel_id)
+        select g.id, 'host' || i || '.bench.example.jp',
+               case when i % 2 = 0 then 'proxy' else 'byo' end,
+               case when i % 2 = 0 then 'digicert' end, case when i % 2 = 0 then 'digicert.secure_server_id' end,
+               case when i % 2 = 0 then 12 end, case when i % 2 = 0 then 'customer' end,
+               'C0BENCH' || (i % 500)
+          from service_groups g, generate_series(1, ${CONTRACTS}) as i`);
+      await db.execute(sql`
+        insert into certificates (contract_id, pem, serial, subject, issuer, not_before, not_after, sha256,
+                                  public_key_sha256, registered_by)
+        select c.id, 'PEM', '01', 'CN=' || c.cn, 'CN=Bench CA', ${now.toISOString()}::timestamptz - interval '199 days',
+               ${now.toISOString()}::timestamptz
+                 + (case when c.category = 'proxy' then interval '27 days' else interval '1 day' end)
+                 + (row_number() over (order by c.cn) % 365) * interval '1 day',
+               md5(c.id::text) || md5(c.cn), md5(c.cn), 'bench'
+          from contracts c`);
+      return true;
+    });
+    // Planning through the real code path (planRenewals: domain noticeSchedule, then set-based inserts),
+    // one transaction per page of 5,000 contracts (keyset paging: memory stays flat).
+    const [planned, planMs] = await elapsed(async () => {
+      let cycles = 0;
+      let notices = 0;
+      let last = '00000000-0000-0000-0000-000000000000';
+      for (;;) {
+        const page = (await db.execute(
+          sql`select id from contracts where id > ${last}::uuid order by id limit 5000`,
+        )) as unknown as { id: string }[];
+        if (page.length === 0) break;
+        const chunk = page.map((r) => r.id);
+        last = chunk[chunk.length - 1] as string;
+        const s = await db.transaction((tx) => planRenewals(tx, chunk, { now, actor: 'system:bench' }));
+        cycles += s.cyclesCreated;
+        notices += s.noticesCreated;
+      }
+      return { cycles, notices };
+    });
+    await db.execute(sql`analyze`);
+
+    // The sweep: the claim query over the whole outbox, in a transaction rolled back afterwards.
+    const due = (await selectDueNotices(db, { now, limit: 1_000_000 })).length;
+    const sweep = async (limit: number) => {
+      let ms = 0;
+      let claimed = 0;
+      await db
+        .transaction(async (tx) => {
+          const t0 = performance.now();
+          claimed = (await claimDueNotices(tx, { workerId: 'bench-sweep', now, limit })).length;
+          ms = performance.now() - t0;
+          throw new RollBack();
+        })
+        .catch((error) => {
+          if (!(error instanceof RollBack)) throw error;
+        });
+      return { ms, claimed };
+    };
+    const batchSweep = await sweep(100);
+    const fullSweep = await sweep(1_000_000);
+
+    // Dispatch through the real Slack delivery (bot/notice-delivery.ts) to the stand-in.
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_APP_TOKEN: 'xapp-bench',
+      SLACK_API_URL: slackUrl,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: pg.url,
+    });
+    if (!config.ok) throw new Error(config.problems.join('; '));
+    const logger = pino({ level: 'warn' });
+    const delivery = process.env.BENCH_NOOP
+      ? {
+          deliver: async () => ({
+            ok: true as const,
+            message: { channel: 'C', ts: `${++posts}.1` },
+            threadTs: null,
+          }),
+          findPosted: async () => null,
+        }
+      : createNoticeDelivery({ config: config.value, logger, retryConfig: { retries: 0 } });
+    const dispatcher = createNoticeDispatcher({
+      db,
+      delivery,
+      logger,
+      mode: 'deliver',
+      masterKey: undefined,
+      defaultLocale: 'ja',
+      batchSize: 500,
+      concurrency: Number(process.env.BENCH_CONCURRENCY ?? 32),
+    });
+    const [summary, dispatchMs] = await elapsed(() => dispatcher.dispatchDue(now));
+    const counts = await noticeStatusCounts(db);
+    const heapMb = process.memoryUsage().heapUsed / 1048576;
+    const maxRssMb = process.resourceUsage().maxRSS / 1024;
+
+    const lines = [
+      `bench:notices (${CONTRACTS.toLocaleString('en')} contracts, embedded PostgreSQL, Slack stand-in on loopback)`,
+      `  set-up (bulk SQL)         ${seconds(setupMs)}`,
+      `  planning                  ${seconds(planMs)}: ${planned.cycles.toLocaleString('en')} cycles, ${planned.notices.toLocaleString('en')} notices (${Math.round(CONTRACTS / (planMs / 1000)).toLocaleString('en')} contracts/s)`,
+      `  due notices               ${due.toLocaleString('en')}`,
+      `  sweep, one batch (100)    ${batchSweep.ms.toFixed(1)} ms`,
+      `  sweep, all due (${fullSweep.claimed.toLocaleString('en')})   ${fullSweep.ms.toFixed(1)} ms   (target < 1 s)`,
+      `  dispatch                  ${seconds(dispatchMs)}: ${summary.sent.toLocaleString('en')} sent, ${summary.skipped} skipped, ${summary.failed} failed, ${posts.toLocaleString('en')} Web API calls`,
+      `  notices per second        ${Math.round(summary.sent / (dispatchMs / 1000)).toLocaleString('en')}`,
+      `  outbox after              ${JSON.stringify(counts)}`,
+      `  peak RSS                  ${maxRssMb.toFixed(0)} MB   (target < 256 MB; at start, node + tsx + modules: ${baselineRssMb.toFixed(0)} MB; heap in use at the end: ${heapMb.toFixed(0)} MB)`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await connection.close();
+    await new Promise<void>((resolve) => slack.close(() => resolve()));
+    await pg.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => {
+    clearTimeout(hardStop);
+    process.exit(0);
+  },
+  (error) => {
+    process.stderr.write(`bench:notices failed: ${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  },
+);
