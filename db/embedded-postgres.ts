@@ -33,7 +33,7 @@ async function loadBinaries(): Promise<Binaries> {
  * approved. Without them initdb fails on `libicuuc.so.60`. Recreate the missing ones from the
  * package's own list, as that script would.
  */
-async function hydrateLibrarySymlinks(packageDir: string): Promise<void> {
+export async function hydrateLibrarySymlinks(packageDir: string): Promise<void> {
   let links: { source: string; target: string }[];
   try {
     links = JSON.parse(await readFile(path.join(packageDir, 'native', 'pg-symlinks.json'), 'utf8'));

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataDirBusyError, lockDataDir } from '../../db/data-dir-lock.ts';
-import { isAlive, startEmbeddedPostgres } from '../../db/embedded-postgres.ts';
+import { hydrateLibrarySymlinks, isAlive, startEmbeddedPostgres } from '../../db/embedded-postgres.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -82,5 +82,24 @@ describe('data directory lock', () => {
     const taken = await lockDataDir(dataDir);
     await taken.release();
     await lock.release();
+  });
+});
+
+describe('binaries package without its postinstall', () => {
+  it('recreates the missing library symlinks from the package list, and leaves existing ones', async () => {
+    const pkg = path.join(dir, 'fake-platform-package');
+    await mkdir(path.join(pkg, 'native', 'lib'), { recursive: true });
+    await writeFile(path.join(pkg, 'native', 'lib', 'libicuuc.so.60.2'), 'library');
+    await writeFile(
+      path.join(pkg, 'native', 'pg-symlinks.json'),
+      JSON.stringify([
+        { source: 'native/lib/libicuuc.so.60.2', target: 'native/lib/libicuuc.so.60' },
+        { source: 'native/lib/libicuuc.so.60.2', target: 'native/lib/libicuuc.so' },
+      ]),
+    );
+    await hydrateLibrarySymlinks(pkg);
+    await hydrateLibrarySymlinks(pkg); // idempotent
+    expect(await readlink(path.join(pkg, 'native', 'lib', 'libicuuc.so.60'))).toBe('libicuuc.so.60.2');
+    expect(await readFile(path.join(pkg, 'native', 'lib', 'libicuuc.so'), 'utf8')).toBe('library');
   });
 });
