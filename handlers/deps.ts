@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Locale } from '../bot/i18n/locale.ts';
 import type { Database } from '../db/connection.ts';
-import type { DnsResolver } from '../domain/index.ts';
+import type { DnsResolver, NoticeSettings } from '../domain/index.ts';
 
 /** What every listener may use, given by the composition root (`bot/slack-app.ts`). */
 export type HandlerDeps = {
@@ -11,4 +11,10 @@ export type HandlerDeps = {
   readonly now: () => Date;
   /** The user's language (Slack locale, cached; KIGEN_LOCALE when unknown). Never throws. */
   readonly userLocale: (client: WebClient, userId: string) => Promise<Locale>;
+  /** KIGEN_LOCALE: the channel's language when the service group has none (default 'ja'). */
+  readonly locale?: Locale;
+  /** KIGEN_MASTER_KEY as configured; without it provider key generation is refused (R-CSR-3). */
+  readonly masterKey?: string | undefined;
+  /** Deployment notice settings, for planning the next cycle after a BYO registration. */
+  readonly noticeSettings?: NoticeSettings;
 };

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import * as actions from './actions/index.ts';
 import * as commands from './commands/index.ts';
 import type { HandlerDeps } from './deps.ts';
+import * as views from './views/index.ts';
 
 export type { HandlerDeps } from './deps.ts';
 
@@ -9,4 +10,5 @@ export type { HandlerDeps } from './deps.ts';
 export function registerHandlers(app: App, deps: HandlerDeps): void {
   commands.register(app, deps);
   actions.register(app, deps);
+  views.register(app, deps);
 }

@@ -7,6 +7,7 @@ import {
   type RenewalCycle,
 } from '../../domain/index.ts';
 import type { NoticeToDeliver } from '../../scheduler/notice-delivery.ts';
+import { decisionText } from '../i18n/decisions.ts';
 import { escapeMrkdwn, formatTokyoDateTime, type Locale } from '../i18n/locale.ts';
 import { noticeText } from '../i18n/notices.ts';
 import { BLOCK_LIMITS, codeSpan, limitText, mention, mentionList } from './mrkdwn.ts';
@@ -17,6 +18,8 @@ export const NOTICE_ACTIONS = {
   changePeriod: 'renewal.change_period',
   optOut: 'renewal.opt_out',
   byoRegister: 'renewal.byo_register',
+  /** Shown instead of the others on an opted-out cycle, until the decision deadline (R-AUTO-1). */
+  undoOptOut: 'renewal.undo_opt_out',
 } as const;
 export type NoticeActionId = (typeof NOTICE_ACTIONS)[keyof typeof NOTICE_ACTIONS];
 
@@ -108,6 +111,9 @@ export function noticeParentMessage(n: NoticeToDeliver, now: Date): NoticeMessag
       block_id: NOTICE_ACTIONS_BLOCK_ID,
       elements: buttons.map((b) => buttonElement(n, b)),
     });
+    // An opted-out cycle shows its decision next to the Undo button.
+    const decided = n.cycle?.state === 'opted_out' ? closedLine(n, now) : null;
+    if (decided) blocks.push(context(decided));
     blocks.push(context(t.whoDecides));
   } else {
     const line = isReissue ? t.reissueNoAction : closedLine(n, now);
@@ -148,6 +154,13 @@ export function noticeButtons(n: NoticeToDeliver, now: Date): NoticeButton[] {
   const cycle = n.cycle;
   if (cycle === null || n.notice.kind === 'reissue_due') return [];
   const value = cycle.id;
+  // R-AUTO-1: an opt-out can be undone until the decision deadline (the expiry for BYO).
+  if (cycle.state === 'opted_out') {
+    const deadline = cycle.decisionDeadline ?? cycle.expiresAt;
+    return now.getTime() < deadline.getTime() && !decisionClosed(n, now)
+      ? [{ actionId: NOTICE_ACTIONS.undoOptOut, label: decisionText[n.locale].buttonUndoOptOut, value }]
+      : [];
+  }
   if (n.contract.category === 'byo') {
     const register = { actionId: NOTICE_ACTIONS.byoRegister, label: t.buttonByoRegister, value };
     if (OPEN_STATES.includes(cycle.state)) {

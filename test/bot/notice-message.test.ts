@@ -212,7 +212,10 @@ describe('notice parent message (proxy)', () => {
       thread: { channel: 'C0123ABCD', ts: '1.000100' },
     });
     const message = noticeParentMessage(n, daysBefore(30));
-    expect(actionsOf(message.blocks)).toEqual([]);
+    // R-AUTO-1: an opt-out offers Undo until the decision deadline; nothing else is offered.
+    expect(actionsOf(message.blocks).map((b) => b.action_id)).toEqual(
+      patch.state === 'opted_out' ? [NOTICE_ACTIONS.undoOptOut] : [],
+    );
     expect(contextText(message.blocks)).toContain(line);
   });
 

@@ -154,7 +154,9 @@ export type Harness = {
 let hookCounter = 0;
 
 /** Starts PostgreSQL (seeded), the loopback DNS server and the Bolt app on a loopback port, for one test file. */
-export function useSlackHarness(options: { zone?: Zone; seed?: string; now?: Date } = {}): {
+export function useSlackHarness(
+  options: { zone?: Zone; seed?: string; now?: Date; env?: Record<string, string> } = {},
+): {
   readonly current: Harness;
 } {
   const database = useTestDatabase();
@@ -172,6 +174,7 @@ export function useSlackHarness(options: { zone?: Zone; seed?: string; now?: Dat
       SLACK_API_URL: `${SLACK_API}/api/`,
       KIGEN_LOCALE: 'ja',
       LOG_LEVEL: 'debug',
+      ...options.env,
     });
     if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
     const config = {

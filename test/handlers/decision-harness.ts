@@ -1,0 +1,289 @@
+import { eq } from 'drizzle-orm';
+import nock from 'nock';
+import { vi } from 'vitest';
+import type { Database } from '../../db/connection.ts';
+import { contracts, renewalCycles } from '../../db/schema.ts';
+import {
+  CHANNEL,
+  type CommandRun,
+  postSigned,
+  responseUrl,
+  SLACK_API,
+  sign,
+  USERS,
+} from './slack-harness.ts';
+
+/** A signed request as Slack retries it (`x-slack-retry-num`, `x-slack-retry-reason`). */
+async function postRetry(port: number, body: string, retryNum: number) {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  const response = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': sign(body, timestamp),
+      'x-slack-retry-num': String(retryNum),
+      'x-slack-retry-reason': 'http_timeout',
+    },
+    body,
+  });
+  const ackBody = await response.text();
+  return { status: response.status, ackMs: performance.now() - started, ackBody };
+}
+
+/** Contracts with a current certificate each, so that every one has an open renewal cycle. */
+export const DECISION_SEED = `
+serviceGroups:
+  - name: 株式会社サンプル Web運用チーム
+    locale: ja
+    members:
+      - { slackUserId: ${USERS.adminJa.id}, role: group_admin }
+      - { slackUserId: ${USERS.adminEn.id}, role: group_admin }
+      - { slackUserId: ${USERS.serviceAdmin.id}, role: service_admin }
+    contracts:
+      - cn: www.example.jp
+        category: proxy
+        ca: digicert
+        product: digicert.secure_server_id
+        periodMonths: 12
+        csrMethod: customer
+        channel: ${CHANNEL}
+        applications:
+          - kind: new
+            dn: { c: JP, st: Tokyo, l: Chiyoda-ku, o: "Sample K.K.", ou: Web, cn: www.example.jp }
+            applicant: { name: 山田 太郎, email: yamada@example.jp, phone: 03-0000-0000 }
+            periodMonths: 12
+            csrMethod: customer
+            requestedBy: ${USERS.adminJa.id}
+            requestedAt: 2025-12-01T10:00:00+09:00
+        certificates:
+          - generate: { expiresInDays: 40, validityDays: 365 }
+      - cn: shop.example.jp
+        category: proxy
+        ca: cybertrust
+        product: cybertrust.sureserver_cloud
+        periodMonths: 6
+        csrMethod: provider
+        wwwOption: true
+        channel: ${CHANNEL}
+        applications:
+          - kind: new
+            dn: { c: JP, st: Tokyo, l: Minato-ku, o: "Sample K.K.", cn: shop.example.jp }
+            applicant: { name: 佐藤 花子, email: sato@example.jp }
+            periodMonths: 6
+            csrMethod: provider
+            wwwOption: true
+            requestedBy: ${USERS.adminEn.id}
+            requestedAt: 2026-05-20T15:30:00+09:00
+        certificates:
+          - generate: { expiresInDays: 40, validityDays: 199 }
+      - cn: api.example.co.jp
+        category: proxy
+        ca: globalsign
+        product: globalsign.quick_ssl
+        periodMonths: 12
+        csrMethod: customer
+        channel: ${CHANNEL}
+        applications:
+          - kind: new
+            dn: { c: JP, st: Osaka, l: Osaka-shi, o: "Sample K.K.", ou: API, cn: api.example.co.jp }
+            applicant: { name: 鈴木 一郎, email: suzuki@example.co.jp }
+            periodMonths: 12
+            csrMethod: customer
+            approverAddress: admin@example.co.jp
+            requestedBy: ${USERS.adminJa.id}
+            requestedAt: 2026-03-01T09:00:00+09:00
+        certificates:
+          - generate: { expiresInDays: 40, validityDays: 199 }
+      - cn: byo.example.jp
+        category: byo
+        channel: ${CHANNEL}
+        certificates:
+          - generate: { expiresInDays: 80, validityDays: 199, sans: [byo.example.jp, www.byo.example.jp] }
+  - name: Example Global Inc. Platform
+    locale: en
+    members:
+      - { slackUserId: ${USERS.otherGroupAdmin.id}, role: group_admin }
+`;
+
+export const PARENT_TS = '1764000000.000100';
+
+export type SlackCall = { readonly method: string; readonly params: Record<string, unknown> };
+
+/** Records the Web API calls a decision makes (views.*, chat.*), answering like Slack. */
+export function recordSlackCalls(): { readonly calls: SlackCall[]; of(method: string): SlackCall[] } {
+  const calls: SlackCall[] = [];
+  for (const method of [
+    'views.open',
+    'views.update',
+    'chat.update',
+    'chat.postMessage',
+    'chat.postEphemeral',
+  ]) {
+    nock(SLACK_API)
+      .persist()
+      .post(`/api/${method}`)
+      .reply(200, (_uri, body) => {
+        const form = new URLSearchParams(typeof body === 'string' ? body : '');
+        const params: Record<string, unknown> = {};
+        for (const [k, v] of form) {
+          try {
+            params[k] = k === 'view' || k === 'blocks' || k === 'metadata' ? JSON.parse(v) : v;
+          } catch {
+            params[k] = v;
+          }
+        }
+        calls.push({ method, params });
+        const view = params.view as Record<string, unknown> | undefined;
+        return method.startsWith('views.')
+          ? { ok: true, view: { ...view, id: 'V0MODAL', hash: `hash-${calls.length}` } }
+          : { ok: true, channel: CHANNEL, ts: `1764000001.${String(calls.length).padStart(6, '0')}` };
+      });
+  }
+  return { calls, of: (method) => calls.filter((c) => c.method === method) };
+}
+
+/** The open cycle of a contract, given a parent message like the one a notice posts. */
+export async function cycleOf(db: Database, cn: string): Promise<string> {
+  const [row] = await db
+    .select({ id: renewalCycles.id })
+    .from(renewalCycles)
+    .innerJoin(contracts, eq(contracts.id, renewalCycles.contractId))
+    .where(eq(contracts.cn, cn));
+  if (!row) throw new Error(`seed: no cycle for ${cn}`);
+  await db
+    .update(renewalCycles)
+    .set({
+      slackChannelId: CHANNEL,
+      slackTs: PARENT_TS,
+      state: 'noticed',
+      noticedAt: new Date('2026-11-20T00:00:00Z'),
+    })
+    .where(eq(renewalCycles.id, row.id));
+  return row.id;
+}
+
+/** A click on a notice button, as Slack sends it (the message container is the notice). */
+export async function clickNotice(
+  port: number,
+  actionId: string,
+  value: string,
+  options: { user?: string; retryNum?: number } = {},
+): Promise<CommandRun> {
+  const hook = responseUrl();
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0TEAM', domain: 'test' },
+    user: { id: options.user ?? USERS.adminJa.id, username: 'someone', team_id: 'T0TEAM' },
+    api_app_id: 'A0KIGEN',
+    token: 'legacy-verification-token',
+    container: { type: 'message', message_ts: PARENT_TS, channel_id: CHANNEL, is_ephemeral: false },
+    trigger_id: '1234.5678.trigger',
+    channel: { id: CHANNEL, name: 'web-ops' },
+    message: { ts: PARENT_TS, text: 'notice' },
+    response_url: hook.url,
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'kigen_notice_actions',
+        value,
+        text: { type: 'plain_text', text: 'x' },
+        action_ts: '1764000002.000200',
+      },
+    ],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const posted =
+    options.retryNum === undefined
+      ? await postSigned(port, body)
+      : await postRetry(port, body, options.retryNum);
+  return { ...posted, answer: hook.answer, responsePath: hook.path };
+}
+
+export type FieldValue =
+  | { readonly text: string }
+  | { readonly selected: string | null }
+  | { readonly checked: readonly string[] };
+
+/** A view_submission of one of our modals, with the given inputs (block_id → value). */
+export async function submitView(
+  port: number,
+  input: {
+    callbackId: string;
+    privateMetadata: string;
+    fields: Record<string, FieldValue>;
+    user?: string;
+  },
+) {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const [blockId, field] of Object.entries(input.fields)) {
+    values[blockId] = {
+      value:
+        'text' in field
+          ? { type: 'plain_text_input', value: field.text }
+          : 'selected' in field
+            ? {
+                type: 'radio_buttons',
+                selected_option: field.selected === null ? null : { value: field.selected },
+              }
+            : { type: 'checkboxes', selected_options: field.checked.map((value) => ({ value })) },
+    };
+  }
+  const payload = {
+    type: 'view_submission',
+    team: { id: 'T0TEAM', domain: 'test' },
+    user: { id: input.user ?? USERS.adminJa.id, name: 'someone', team_id: 'T0TEAM' },
+    api_app_id: 'A0KIGEN',
+    token: 'legacy-verification-token',
+    trigger_id: '1234.5678.trigger2',
+    view: {
+      id: 'V0MODAL',
+      team_id: 'T0TEAM',
+      type: 'modal',
+      callback_id: input.callbackId,
+      private_metadata: input.privateMetadata,
+      hash: 'hash-1',
+      state: { values },
+      blocks: [],
+      title: { type: 'plain_text', text: 'x' },
+      app_id: 'A0KIGEN',
+      bot_id: 'B0BOT',
+      root_view_id: 'V0MODAL',
+      previous_view_id: null,
+      clear_on_close: false,
+      notify_on_close: false,
+      close: null,
+      submit: null,
+    },
+    response_urls: [],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const posted = await postSigned(port, body);
+  const ack = posted.ackBody === '' ? null : (JSON.parse(posted.ackBody) as Record<string, unknown>);
+  return { ...posted, ack };
+}
+
+/** All plain and mrkdwn texts of a view or a message's blocks. */
+export function textsOf(node: unknown): string {
+  const parts: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) for (const x of n) walk(x);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') parts.push(o.text);
+      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(node);
+  return parts.join('\n');
+}
+
+export const waitForCalls = (recorder: ReturnType<typeof recordSlackCalls>, method: string, count: number) =>
+  vi.waitFor(
+    () => {
+      if (recorder.of(method).length < count) throw new Error(`waiting for ${count} ${method}`);
+    },
+    { timeout: 5_000, interval: 20 },
+  );
