@@ -60,21 +60,37 @@ try {
   // Warm-up: the first requests pay for module loading and the locale cache.
   for (let i = 0; i < 20; i++) await send(events, command('help', i));
 
+  // Buttons of real notices: a service admin's refused click and an admin's Change-period modal.
+  const cycles = await connection.sql<{ id: string }[]>`
+    select c.id from renewal_cycles c join contracts k on k.id = c.contract_id
+    where k.category = 'proxy' and k.slack_channel_id = 'C0DEMOWEB1' order by k.cn`;
+  const cycleId = cycles[0]?.id;
+  if (!cycleId) throw new Error('no demo cycle to click on');
+
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const inFlight: Promise<void>[] = [];
   const total = RATE * SECONDS;
-  const kinds = ['help', 'status', 'dn www.example.jp', 'dcv www.example.jp'];
+  const requests: ((i: number) => URLSearchParams)[] = [
+    (i) => command('help', i),
+    (i) => command('status', i),
+    (i) => command('dn www.example.jp', i),
+    (i) => command('dcv www.example.jp', i),
+    (i) => buttonClick('renewal.opt_out', cycleId, 'U0DEMOSVC1', i),
+    (i) => buttonClick('renewal.change_period', cycleId, 'U0DEMOADM1', i),
+  ];
   const started = performance.now();
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     inFlight.push(
-      send(events, command(kinds[i % kinds.length] as string, i)).then(({ ms, status }) => {
-        latencies.push(ms);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      }),
+      send(events, (requests[i % requests.length] as (i: number) => URLSearchParams)(i)).then(
+        ({ ms, status }) => {
+          latencies.push(ms);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        },
+      ),
     );
   }
   await Promise.all(inFlight);
@@ -95,7 +111,7 @@ try {
   };
   console.log(JSON.stringify(result));
   console.log(
-    `ack latency at ${result.rate} req/s over ${result.requests} signed /cert requests: ` +
+    `ack latency at ${result.rate} req/s over ${result.requests} signed requests (/cert commands and notice buttons): ` +
       `median ${result.ackMs.median} ms, p95 ${result.ackMs.p95} ms, p99 ${result.ackMs.p99} ms, max ${result.ackMs.max} ms ` +
       `(target p99 < 50 ms); follow-ups ${result.followUpsReceived}; peak RSS ${result.peakRssMb} MB`,
   );
@@ -123,6 +139,37 @@ function command(text: string, i: number): URLSearchParams {
     response_url: `${standIn.url}/respond/${i}`,
     trigger_id: `trigger-${i}`,
   });
+}
+
+function buttonClick(actionId: string, cycle: string, user: string, i: number): URLSearchParams {
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0BENCH', domain: 'bench' },
+    user: { id: user, username: 'bench', team_id: 'T0BENCH' },
+    api_app_id: 'A0BENCH',
+    token: 'unused',
+    container: {
+      type: 'message',
+      message_ts: '1764000000.000100',
+      channel_id: 'C0DEMOWEB1',
+      is_ephemeral: false,
+    },
+    trigger_id: `trigger-${i}`,
+    channel: { id: 'C0DEMOWEB1', name: 'web' },
+    message: { ts: '1764000000.000100', text: 'notice' },
+    response_url: `${standIn.url}/respond/${i}`,
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'kigen_notice_actions',
+        value: cycle,
+        text: { type: 'plain_text', text: 'x' },
+        action_ts: '1764000002.000200',
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) });
 }
 
 async function send(url: string, form: URLSearchParams): Promise<{ ms: number; status: number }> {
