@@ -100,7 +100,7 @@ async function importFile(url: string, file: string, env: NodeJS.ProcessEnv): Pr
   const connection = connect(url, { max: 2 });
   try {
     const config = loadConfig(env);
-    const noticeSettings = { ...DEFAULT_NOTICE_SETTINGS, ...(config.ok ? config.value.notices : {}) };
+    const noticeSettings = config.ok ? config.value.notices : DEFAULT_NOTICE_SETTINGS;
     const result = source.ok
       ? await importData(connection.db, source.value, new Date(), { noticeSettings })
       : source;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_NOTICE_SETTINGS } from '../domain/index.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour), e.g. 09:00');
 const days = (max: number) => z.coerce.number().int().min(1).max(max);
@@ -153,7 +154,9 @@ function toConfig(env: z.infer<typeof envSchema>, cwd: string) {
     slackApiUrl: env.SLACK_API_URL,
     locale: env.KIGEN_LOCALE,
     masterKey: env.KIGEN_MASTER_KEY,
+    /** The notice schedule's settings (R-NOTICE-4, R-AUTO-5), complete: pass them as they are. */
     notices: {
+      ...DEFAULT_NOTICE_SETTINGS,
       deliveryTime: env.KIGEN_DELIVERY_TIME,
       decisionDeadlineDays: env.KIGEN_DECISION_DEADLINE_DAYS,
       dataDeadlineDays: env.KIGEN_DATA_DEADLINE_DAYS,

@@ -29,7 +29,9 @@ export async function loadDemoIfFresh(
   if ((row?.n ?? 0) > 0) return undefined;
   const source = await readImportFile(demoFile);
   if (!source.ok) throw new Error(`demo file unreadable: ${source.problems[0]?.message}`);
-  const result = await importData(db, source.value, context.now);
+  const result = await importData(db, source.value, context.now, {
+    noticeSettings: context.config.notices,
+  });
   if (!result.ok)
     throw new Error(`demo file invalid: ${result.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   const v = result.value;

@@ -2,7 +2,7 @@ import { connect } from '../db/connection.ts';
 import { DataDirBusyError } from '../db/data-dir-lock.ts';
 import { DatabaseStartError, embeddedClusterDir, openDatabaseServer } from '../db/database-server.ts';
 import { EmbeddedPostgresError } from '../db/embedded-postgres.ts';
-import { createNodeDnsResolver, DEFAULT_NOTICE_SETTINGS } from '../domain/index.ts';
+import { createNodeDnsResolver } from '../domain/index.ts';
 import { type Scheduler, startScheduler } from '../scheduler/agenda.ts';
 import { type Config, loadConfig } from './config.ts';
 import { loadDemoIfFresh } from './demo.ts';
@@ -61,7 +61,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
         logger: log,
         masterKey: config.masterKey,
         defaultLocale: config.locale,
-        noticeSettings: { ...DEFAULT_NOTICE_SETTINGS, ...config.notices },
+        noticeSettings: config.notices,
       });
       if (config.slack.kind !== 'dry-run') {
         // Commands and buttons: after the database, stopped before it closes.

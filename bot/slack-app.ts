@@ -12,7 +12,7 @@ import {
 import type { RetryOptions } from '@slack/web-api';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.ts';
-import { DEFAULT_NOTICE_SETTINGS, type DnsResolver } from '../domain/index.ts';
+import type { DnsResolver } from '../domain/index.ts';
 import { registerHandlers } from '../handlers/index.ts';
 import type { Config } from './config.ts';
 import type { Locale } from './i18n/locale.ts';
@@ -136,7 +136,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     userLocale: (client, userId) => userLocales.of(client, userId),
     locale: config.locale,
     masterKey: config.masterKey,
-    noticeSettings: { ...DEFAULT_NOTICE_SETTINGS, ...config.notices },
+    noticeSettings: config.notices,
   });
 
   return {
