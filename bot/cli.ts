@@ -9,6 +9,7 @@ import { listNotices } from '../db/notices-outbox.ts';
 import { DEFAULT_NOTICE_SETTINGS, type NoticeStatus } from '../domain/index.ts';
 import { loadConfig } from './config.ts';
 import { main } from './main.ts';
+import { certificateAdd } from './ops-certificate-add.ts';
 
 const USAGE = `Usage: kigen <command>
 
@@ -18,6 +19,10 @@ const USAGE = `Usage: kigen <command>
   migrate            apply database migrations and exit
   notices [--failed|--pending|--all] [--json]
                      list notices (default: pending, sending and failed), read-only
+  certificate add CN FILE.pem
+                     register the certificate the CA issued for the open application of CN
+                     (or the renewed certificate of a BYO contract): completes the renewal and
+                     plans the next one; exit 1 with the reason when it does not match
   help               this text
 
 The database is DATABASE_URL, or the embedded PostgreSQL under KIGEN_DATA_DIR (default .kigen).
@@ -45,6 +50,16 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
             ]
           : ['pending', 'sending', 'failed'];
       return withDatabase(env, async (url) => printNotices(url, statuses, flags.has('--json')));
+    }
+    case 'certificate': {
+      if (args[0] !== 'add' || args.length !== 3 || args.some((a) => a.startsWith('-'))) {
+        return usage('usage: certificate add CN FILE.pem');
+      }
+      const config = loadConfig(env);
+      if (!config.ok) return withDatabase(env, async () => 2);
+      return withDatabase(env, (url) =>
+        certificateAdd(url, { cn: args[1] as string, file: args[2] as string, config: config.value }),
+      );
     }
     case 'migrate':
       if (args.length > 0) return usage('migrate takes no arguments');

@@ -56,7 +56,21 @@ export const configVariables = {
   PORT: {
     schema: z.coerce.number().int().min(1).max(65535).default(3000),
     default: '3000',
-    doc: 'Port of the HTTP receiver (`POST /slack/events`, `GET /healthz`).',
+    doc: 'Port of the HTTP receiver (`POST /slack/events`, `GET /healthz`, `GET /metrics`).',
+  },
+  KIGEN_HTTP_PORT: {
+    schema: z
+      .string()
+      .trim()
+      .default('3001')
+      .transform((v) => (v === '' ? '3001' : v.toLowerCase()))
+      .refine(
+        (v) => v === 'off' || (/^\d{1,5}$/.test(v) && Number(v) <= 65535),
+        'expected a port (0-65535) or off',
+      )
+      .transform((v) => (v === 'off' ? null : Number(v))),
+    default: '3001',
+    doc: 'Port of `GET /healthz` and `GET /metrics` in Socket Mode and dry-run (the HTTP receiver serves them on PORT). `off`: not served; `0`: any free port (logged).',
   },
   KIGEN_LOCALE: {
     schema: z.enum(['ja', 'en']).default('ja'),
@@ -96,6 +110,51 @@ export const configVariables = {
     default: 'info',
     doc: 'pino log level.',
   },
+  KIGEN_OPS_CHANNEL: {
+    schema: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .optional()
+      .refine(
+        (v) => v === undefined || /^[CG][A-Z0-9]{2,30}$/.test(v),
+        'expected a Slack channel id, e.g. C0123ABCD',
+      ),
+    default: '(none)',
+    doc: 'Operations channel of the provider’s staff: every renewal application and opt-out is posted there, with buttons Submitted to CA, Certificate issued, Rejected.',
+  },
+  KIGEN_OPS_USERS: {
+    schema: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((u) => u.trim())
+          .filter((u) => u !== ''),
+      )
+      .refine(
+        (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,30}$/.test(id)),
+        'expected Slack user ids, comma-separated',
+      ),
+    default: '(none)',
+    doc: 'Provider staff allowed to press the operations buttons (Slack user ids, comma-separated), besides the members of KIGEN_OPS_CHANNEL.',
+  },
+  KIGEN_WEBHOOK_URL: {
+    schema: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .optional()
+      .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'expected an http(s) URL'),
+    default: '(none)',
+    doc: 'Back-office endpoint: every hand-over event is POSTed there as signed JSON, retried until a 2xx.',
+  },
+  KIGEN_WEBHOOK_SECRET: {
+    schema: optionalSecret,
+    default: '(none)',
+    doc: 'HMAC-SHA256 key of the X-Kigen-Signature header; required with KIGEN_WEBHOOK_URL (at least 16 characters).',
+  },
 } as const;
 
 type Vars = typeof configVariables;
@@ -118,6 +177,27 @@ const envSchema = z
         code: 'custom',
         path: ['SLACK_BOT_TOKEN'],
         message: 'is missing, but SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set',
+      });
+    }
+    if (env.KIGEN_WEBHOOK_URL && !env.KIGEN_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KIGEN_WEBHOOK_SECRET'],
+        message: 'is missing, but KIGEN_WEBHOOK_URL is set: webhook deliveries are always signed',
+      });
+    }
+    if (env.KIGEN_WEBHOOK_SECRET && env.KIGEN_WEBHOOK_SECRET.length < 16) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KIGEN_WEBHOOK_SECRET'],
+        message: 'must be at least 16 characters',
+      });
+    }
+    if (env.KIGEN_OPS_CHANNEL && !env.SLACK_BOT_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KIGEN_OPS_CHANNEL'],
+        message: 'needs SLACK_BOT_TOKEN (nothing can be posted in dry-run)',
       });
     }
     if (env.KIGEN_DATA_DEADLINE_DAYS > env.KIGEN_DECISION_DEADLINE_DAYS) {
@@ -152,6 +232,8 @@ function toConfig(env: z.infer<typeof envSchema>, cwd: string) {
     dataDir: path.resolve(cwd, env.KIGEN_DATA_DIR),
     slack,
     slackApiUrl: env.SLACK_API_URL,
+    /** Health and metrics server of Socket Mode and dry-run; null: off. */
+    httpPort: env.KIGEN_HTTP_PORT,
     locale: env.KIGEN_LOCALE,
     masterKey: env.KIGEN_MASTER_KEY,
     /** The notice schedule's settings (R-NOTICE-4, R-AUTO-5), complete: pass them as they are. */
@@ -163,6 +245,15 @@ function toConfig(env: z.infer<typeof envSchema>, cwd: string) {
     },
     dryRunBlocks: env.KIGEN_DRY_RUN_BLOCKS,
     logLevel: env.LOG_LEVEL,
+    /** Hand-over to the provider's back office (issue 7). */
+    operations: {
+      channel: env.KIGEN_OPS_CHANNEL,
+      users: env.KIGEN_OPS_USERS,
+      webhook:
+        env.KIGEN_WEBHOOK_URL && env.KIGEN_WEBHOOK_SECRET
+          ? { url: env.KIGEN_WEBHOOK_URL, secret: env.KIGEN_WEBHOOK_SECRET }
+          : undefined,
+    },
   };
 }
 

@@ -6,8 +6,18 @@ import { createNodeDnsResolver } from '../domain/index.ts';
 import { type Scheduler, startScheduler } from '../scheduler/agenda.ts';
 import { type Config, loadConfig } from './config.ts';
 import { loadDemoIfFresh } from './demo.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createHealthCheck } from './health.ts';
+import {
+  HttpPortInUseError,
+  type ObservabilityServer,
+  observabilityRoutes,
+  startObservabilityServer,
+} from './http-server.ts';
+import { createLogger, type Logger, secretsOf } from './logger.ts';
+import { createMetrics } from './metrics.ts';
 import { createNoticeDelivery } from './notice-delivery.ts';
+import { createHandoverFromConfig } from './ops-handover.ts';
+import { observedSlackFetch } from './slack-api-errors.ts';
 import { createSlackApp, type SlackApp } from './slack-app.ts';
 
 const modeText: Record<Config['slack']['kind'], string> = {
@@ -24,7 +34,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     return 2;
   }
   const config = loaded.value;
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, { secrets: secretsOf(env) });
   const database = config.databaseUrl
     ? `external PostgreSQL at ${new URL(config.databaseUrl).host}`
     : `embedded PostgreSQL at ${embeddedClusterDir(config.dataDir)}`;
@@ -48,11 +58,19 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
   const connection = connect(server.url);
   let scheduler: Scheduler | undefined;
   let slackApp: SlackApp | undefined;
+  let observability: ObservabilityServer | undefined;
+  // Health and metrics: on the HTTP receiver's PORT in HTTP mode, else on KIGEN_HTTP_PORT.
+  const metrics = createMetrics({ db: connection.db, scheduler: () => scheduler, logger: log });
+  const endpoints = {
+    health: createHealthCheck({ db: connection.db, scheduler: () => scheduler }),
+    metrics,
+    logger: log,
+  };
   try {
     if (!stop.requested) {
       const demo = await loadDemoIfFresh(connection.db, { server, config, now: new Date() });
       if (demo) log.info({ demo }, `Empty embedded database in dry-run: loaded the demo (${demo.summary})`);
-      const delivery = createNoticeDelivery({ config, logger: log });
+      const delivery = createNoticeDelivery({ config, logger: log, fetch: observedSlackFetch(metrics) });
       scheduler = await startScheduler({
         databaseUrl: server.url,
         db: connection.db,
@@ -62,7 +80,15 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
         masterKey: config.masterKey,
         defaultLocale: config.locale,
         noticeSettings: config.notices,
+        handover: createHandoverFromConfig({ config, db: connection.db, logger: log }),
       });
+      if (config.slack.kind !== 'http' && config.httpPort !== null) {
+        observability = await startObservabilityServer(endpoints, { port: config.httpPort });
+        log.info(
+          { port: observability.port },
+          `Health and metrics on :${observability.port} (/healthz, /metrics)`,
+        );
+      }
       if (config.slack.kind !== 'dry-run') {
         // Commands and buttons: after the database, stopped before it closes.
         slackApp = createSlackApp({
@@ -70,6 +96,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
           logger: log,
           db: connection.db,
           resolver: createNodeDnsResolver({ timeoutMs: 2000 }),
+          routes: observabilityRoutes(endpoints),
+          metrics,
         });
         await slackApp.start();
       }
@@ -79,12 +107,16 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     log.info({ signal: stop.signal }, 'Shutting down');
     return 0;
   } catch (error) {
-    log.error({ err: error }, 'Kigen stopped on an unexpected error');
+    if (error instanceof HttpPortInUseError) log.error(error.message);
+    else log.error({ err: error }, 'Kigen stopped on an unexpected error');
     return 1;
   } finally {
     await slackApp?.stop().catch((error) => log.error({ err: error }, 'Slack app did not stop cleanly'));
     // Running sweeps finish (drain) before the pool and the database go away.
     await scheduler?.stop().catch((error) => log.error({ err: error }, 'scheduler did not stop cleanly'));
+    await observability
+      ?.close()
+      .catch((error) => log.error({ err: error }, 'health server did not stop cleanly'));
     await connection.close().catch(() => undefined);
     await server.shutdown();
     log.info('Stopped');

@@ -17,6 +17,8 @@ export function createNoticeDelivery(options: {
   logger: Logger;
   retryConfig?: RetryOptions;
   write?: (text: string) => void;
+  /** The Web API client's fetch (`observedSlackFetch`: Slack API errors in the metrics). */
+  fetch?: typeof fetch;
 }): NoticeDelivery & { mode: NoticeDeliveryMode } {
   const { config, logger } = options;
   if (config.slack.kind === 'dry-run') {
@@ -31,6 +33,7 @@ export function createNoticeDelivery(options: {
     slackApiUrl: config.slackApiUrl,
     logger,
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const delivery = createSlackNoticeDelivery({ client, logger });
   return { mode: 'slack', deliver: delivery.deliver, findPosted: delivery.findPosted };

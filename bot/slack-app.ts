@@ -17,7 +17,11 @@ import { registerHandlers } from '../handlers/index.ts';
 import type { Config } from './config.ts';
 import type { Locale } from './i18n/locale.ts';
 import { lookupText } from './i18n/lookups.ts';
+import { instrumentInteractions } from './interaction-log.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+import { createOpsStaff } from './ops-staff.ts';
+import { observedSlackFetch } from './slack-api-errors.ts';
 import { createUserLocales, type UserLocales } from './user-locale.ts';
 
 export type SlackAppOptions = {
@@ -28,6 +32,10 @@ export type SlackAppOptions = {
   readonly now?: () => Date;
   /** Web API retries (tests: `{ retries: 0 }`); the Web API's default otherwise. */
   readonly retryConfig?: RetryOptions;
+  /** HTTP mode: the receiver's routes besides `/slack/events` (main: `/healthz`, `/metrics`); default `/healthz` (database only). */
+  readonly routes?: CustomRoute[];
+  /** Acks, interactions and Slack API errors are counted here. */
+  readonly metrics?: Metrics;
 };
 
 export type SlackApp = {
@@ -64,6 +72,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const clientOptions = {
     ...(config.slackApiUrl ? { slackApiUrl: withTrailingSlash(config.slackApiUrl) } : {}),
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    ...(options.metrics ? { fetch: observedSlackFetch(options.metrics) } : {}),
   };
   const common = {
     token: slack.botToken,
@@ -85,7 +94,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       port: slack.port,
       processBeforeResponse: false,
       logger: boltLogger,
-      customRoutes: [healthRoute(db, log)],
+      customRoutes: options.routes ?? [healthRoute(db, log)],
     });
     app = new App({ ...common, receiver });
   }
@@ -94,6 +103,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     fallback: config.locale,
     onError: (error, userId) => log.warn({ err: error, userId }, 'users.info failed; using KIGEN_LOCALE'),
   });
+
+  // One log line per request with its outcome and latency; acks timed into the metrics.
+  instrumentInteractions(app, { logger: log, ...(options.metrics ? { metrics: options.metrics } : {}) });
 
   app.error(async ({ error, context, body }: ErrorHandlerArgs) => {
     const payload = (body ?? {}) as Record<string, unknown>;
@@ -137,6 +149,19 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     locale: config.locale,
     masterKey: config.masterKey,
     noticeSettings: config.notices,
+    ...(config.operations.channel || config.operations.users.length > 0
+      ? {
+          operations: {
+            staff: createOpsStaff({
+              channel: config.operations.channel,
+              users: config.operations.users,
+              onError: (error) =>
+                log.warn({ err: error }, 'conversations.members failed: only KIGEN_OPS_USERS count'),
+            }),
+            locale: config.locale,
+          },
+        }
+      : {}),
   });
 
   return {

@@ -10,6 +10,8 @@ export type SlackWebClientOptions = {
   readonly retryConfig?: RetryOptions;
   /** Per HTTP request, in milliseconds. */
   readonly timeoutMs?: number;
+  /** The client's fetch: `observedSlackFetch` counts failed calls in the metrics. */
+  readonly fetch?: typeof fetch;
 };
 
 /**
@@ -36,6 +38,7 @@ export function createSlackWebClient(options: SlackWebClientOptions): WebClient 
     rejectRateLimitedCalls: false,
     retryConfig: options.retryConfig ?? DEFAULT_RETRY_CONFIG,
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 }
 

@@ -104,6 +104,14 @@ export async function selectDueNotices(
   return rows.map((r) => r.id);
 }
 
+/** How many notices are due (the sweep's filter), without reading them. */
+export async function countDueNotices(ex: Executor, now: Date): Promise<number> {
+  const rows = (await ex.execute(sql`
+    select count(*)::int as n from notices where ${due(now)}
+  `)) as unknown as { n: number }[];
+  return rows[0]?.n ?? 0;
+}
+
 type RawContext = {
   id: string;
   kind: NoticeKind;

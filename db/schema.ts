@@ -259,3 +259,96 @@ export const auditEvents = pgTable(
   },
   (t) => [index('audit_events_contract_idx').on(t.contractId, t.at)],
 );
+
+/**
+ * The hand-over outbox (issue 7): one row per fact the provider's back office must act on — a renewal
+ * application, an opt-out, the undo of an opt-out. Written only by PostgreSQL triggers on
+ * `applications` and `renewal_cycles`, in the transaction of the fact itself (migration
+ * 0001_handover_triggers): no code path can store the fact and forget the hand-over.
+ */
+export const handoverEvents = pgTable(
+  'handover_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Commit order within a contract: deliveries of one contract go out in this order.
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    kind: text('kind').$type<'application' | 'opt_out' | 'opt_out_undone'>().notNull(),
+    applicationId: uuid('application_id').references(() => applications.id, { onDelete: 'set null' }),
+    cycleId: uuid('cycle_id').references(() => renewalCycles.id, { onDelete: 'set null' }),
+    contractId: uuid('contract_id')
+      .notNull()
+      .references(() => contracts.id, { onDelete: 'cascade' }),
+    // Snapshot at the time of the fact, everything the back office needs; never a private key.
+    payload: jsonb('payload').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('handover_events_contract_idx').on(t.contractId, t.seq),
+    index('handover_events_application_idx').on(t.applicationId),
+    check('handover_events_kind_ck', sql`${t.kind} in ('application', 'opt_out', 'opt_out_undone')`),
+  ],
+);
+
+/** Channels a hand-over goes to; the triggers create a delivery per enabled channel. Set at start-up. */
+export const handoverChannels = pgTable(
+  'handover_channels',
+  {
+    channel: text('channel').$type<'ops_channel' | 'webhook'>().primaryKey(),
+    enabled: boolean('enabled').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('handover_channels_channel_ck', sql`${t.channel} in ('ops_channel', 'webhook')`)],
+);
+
+/** One delivery of one hand-over event to one channel, retried until acknowledged; never dropped. */
+export const handoverDeliveries = pgTable(
+  'handover_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => handoverEvents.id, { onDelete: 'cascade' }),
+    channel: text('channel').$type<'ops_channel' | 'webhook'>().notNull(),
+    status: text('status').$type<'pending' | 'sending' | 'delivered'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    // Null: due now (a fresh delivery); set by a failed attempt to the end of its backoff.
+    nextAttemptAt: instant('next_attempt_at'),
+    lastError: text('last_error'),
+    claimedBy: text('claimed_by'),
+    claimedAt: instant('claimed_at'),
+    deliveredAt: instant('delivered_at'),
+    // ops_channel: the posted message, edited by the staff's buttons.
+    slackChannelId: text('slack_channel_id'),
+    slackTs: text('slack_ts'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('handover_deliveries_event_channel_uq').on(t.eventId, t.channel),
+    index('handover_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('handover_deliveries_claimed_idx').on(t.claimedAt).where(sql`${t.status} = 'sending'`),
+    check('handover_deliveries_channel_ck', sql`${t.channel} in ('ops_channel', 'webhook')`),
+    check('handover_deliveries_status_ck', sql`${t.status} in ('pending', 'sending', 'delivered')`),
+  ],
+);
+
+/** What the provider's staff did with an application: submitted to the CA, issued, or rejected. */
+export const applicationProgress = pgTable(
+  'application_progress',
+  {
+    applicationId: uuid('application_id')
+      .primaryKey()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    status: text('status').$type<'submitted' | 'issued' | 'rejected'>().notNull(),
+    submittedAt: instant('submitted_at'),
+    submittedBy: text('submitted_by'),
+    issuedAt: instant('issued_at'),
+    issuedBy: text('issued_by'),
+    certificateId: uuid('certificate_id').references(() => certificates.id, { onDelete: 'set null' }),
+    rejectedAt: instant('rejected_at'),
+    rejectedBy: text('rejected_by'),
+    rejectionReason: text('rejection_reason'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('application_progress_status_ck', sql`${t.status} in ('submitted', 'issued', 'rejected')`)],
+);

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Locale } from '../bot/i18n/locale.ts';
+import type { OpsStaff } from '../bot/ops-staff.ts';
 import type { Database } from '../db/connection.ts';
 import type { DnsResolver, NoticeSettings } from '../domain/index.ts';
 
@@ -17,4 +18,6 @@ export type HandlerDeps = {
   readonly masterKey?: string | undefined;
   /** Deployment notice settings, for planning the next cycle after a BYO registration. */
   readonly noticeSettings?: NoticeSettings;
+  /** Hand-over to the provider's staff (KIGEN_OPS_CHANNEL / KIGEN_OPS_USERS); absent: ops buttons refuse. */
+  readonly operations?: { readonly staff: OpsStaff; readonly locale: Locale } | undefined;
 };

@@ -93,6 +93,10 @@ export type NoticeDispatcher = {
   dispatchDue(now: Date): Promise<DispatchSummary>;
   /** Only the stale claims (reconcile). */
   recoverStale(now: Date): Promise<DispatchSummary>;
+  /** Shutdown: claims no more notices and starts no more deliveries; running ones finish. */
+  halt(): void;
+  /** Notices claimed fresh (not stale) whose processing never began: safe to put back to 'pending'. */
+  claimsNotStarted(): string[];
 };
 
 /**
@@ -111,6 +115,8 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
   const deliverTimeoutMs = options.deliverTimeoutMs ?? 30_000;
   const random = options.random ?? Math.random;
   const printed = new Set<string>();
+  const notStarted = new Set<string>();
+  let halted = false;
 
   const toNotice = (ctx: NoticeContext, cycle: RenewalCycle | null, late: boolean): NoticeToDeliver => ({
     notice: { id: ctx.id, kind: ctx.kind, dueAt: ctx.dueAt, attempts: ctx.attempts, late },
@@ -323,7 +329,7 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
   const runPool = async <T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> => {
     let next = 0;
     const worker = async () => {
-      while (next < items.length) {
+      while (!halted && next < items.length) {
         const item = items[next++] as T;
         await work(item);
       }
@@ -333,8 +339,10 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
 
   const processBatch = async (ids: string[], stale: boolean, now: Date, summary: DispatchSummary) => {
     summary.claimed += ids.length;
+    if (!stale) for (const id of ids) notStarted.add(id);
     const contexts = await loadNoticeContexts(db, ids);
     await runPool(contexts, async (ctx) => {
+      notStarted.delete(ctx.id);
       try {
         await processClaimed(ctx, stale, now, summary);
       } catch (error) {
@@ -350,6 +358,7 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
   const recoverStale = async (now: Date, summary = emptySummary()): Promise<DispatchSummary> => {
     if (mode === 'dry-run') return summary;
     for (;;) {
+      if (halted) return summary;
       const ids = await claimStaleNotices(db, { workerId, now, leaseMs, limit: batchSize });
       if (ids.length === 0) return summary;
       logger.warn({ count: ids.length }, 'recovering notices abandoned between claim and record');
@@ -386,10 +395,15 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
   return {
     workerId,
     recoverStale: (now) => recoverStale(now),
+    halt: () => {
+      halted = true;
+    },
+    claimsNotStarted: () => [...notStarted],
     async dispatchDue(now) {
       if (mode === 'dry-run') return dryRun(now);
       const summary = await recoverStale(now);
       for (;;) {
+        if (halted) return summary;
         const ids = await claimDueNotices(db, { workerId, now, limit: batchSize });
         if (ids.length === 0) return summary;
         await processBatch(ids, false, now, summary);

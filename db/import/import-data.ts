@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { findProduct } from '../../domain/catalogue.ts';
 import { normaliseCommonName } from '../../domain/domain-name.ts';
 import type { NoticeSettings } from '../../domain/notice-schedule.ts';
@@ -71,6 +71,8 @@ export async function importData(
   let issuer: DemoIssuer | undefined;
   try {
     await db.transaction(async (tx) => {
+      // Imported applications are history the back office already has: not handed over again.
+      await tx.execute(sql`set local kigen.handover = 'off'`);
       // Contracts with a new certificate or changed terms: planned in this same transaction.
       const toPlan = new Set<string>();
       const changes = () =>

@@ -19,7 +19,7 @@ function start(dataDir: string, env: Record<string, string> = {}, via: 'node' | 
   const [command, args] = via === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, [bin, 'start']];
   const child = spawn(command, args, {
     cwd: path.dirname(path.dirname(bin)),
-    env: { ...cleanEnv, KIGEN_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    env: { ...cleanEnv, KIGEN_DATA_DIR: dataDir, KIGEN_HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
   });
   const lines: string[] = [];
   let buffer = '';

@@ -7,7 +7,14 @@ import { demoFile } from '../../bot/demo.ts';
 import { createDemoIssuer, issueDemoCertificate } from '../../db/import/demo-certificates.ts';
 import { importData } from '../../db/import/import-data.ts';
 import { readImportFile } from '../../db/import/read-import-file.ts';
-import { applications, certificates, contracts, members, serviceGroups } from '../../db/schema.ts';
+import {
+  applications,
+  certificates,
+  contracts,
+  handoverEvents,
+  members,
+  serviceGroups,
+} from '../../db/schema.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
 const database = useTestDatabase();
@@ -237,5 +244,33 @@ ${indent(other)}
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems[0]?.message).toMatch(/^not valid YAML\/JSON/);
+  });
+});
+
+describe('kigen import and the hand-over', () => {
+  it('does not hand imported applications over to the back office again', async () => {
+    const yaml = `serviceGroups:
+  - name: History team
+    contracts:
+      - cn: history.example.org
+        category: proxy
+        ca: digicert
+        product: digicert.secure_server_id
+        periodMonths: 12
+        csrMethod: customer
+        channel: C0HISTORY1
+        applications:
+          - kind: renewal
+            dn: { c: JP, st: Tokyo, l: Chiyoda-ku, o: History K.K., cn: history.example.org }
+            applicant: { name: 田中 一, email: tanaka@example.org }
+            periodMonths: 12
+            csrMethod: customer
+            requestedBy: U0HISTORY1
+            requestedAt: 2025-11-01T10:00:00+09:00
+`;
+    const result = await importText('history.yaml', yaml);
+    expect(result.ok).toBe(true);
+    const [row] = await database.current.db.select({ n: count() }).from(handoverEvents);
+    expect(row?.n).toBe(0);
   });
 });

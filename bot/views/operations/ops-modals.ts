@@ -1,0 +1,136 @@
+import type { types as slack } from '@slack/bolt';
+import type { IssueReason } from '../../../db/handover-applications.ts';
+import type { CertificateParseReason } from '../../../domain/index.ts';
+import type { Locale } from '../../i18n/locale.ts';
+import { operationsText } from '../../i18n/operations.ts';
+import { codeSpan, limitText } from '../mrkdwn.ts';
+
+/** callback_ids of the staff's modals. */
+export const OPS_VIEWS = {
+  issued: 'ops.issued_modal',
+  rejected: 'ops.rejected_modal',
+} as const;
+
+/** block_ids of their inputs (the action_id of each input is `value`). */
+export const OPS_FIELDS = { certificate: 'certificate', reason: 'reason' } as const;
+export const OPS_FIELD_ACTION = 'value';
+export const OPS_FIELD_LIMITS = { certificate: 30_000, reason: 1_000 } as const;
+
+/** What the modal carries from the button to the submission: the application and the ops message. */
+export type OpsModalMetadata = { readonly a: string; readonly ch?: string; readonly ts?: string };
+
+const plain = (text: string, max = 24): slack.PlainTextElement => ({
+  type: 'plain_text',
+  text: limitText(text, max),
+});
+
+const intro = (text: string): slack.SectionBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: limitText(text, 3_000) },
+});
+
+function input(blockId: string, label: string, maxLength: number, multiline: boolean): slack.InputBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label, 2_000),
+    element: { type: 'plain_text_input', action_id: OPS_FIELD_ACTION, multiline, max_length: maxLength },
+  };
+}
+
+/** "Certificate issued": paste the certificate the CA issued. */
+export function opsIssuedModal(p: {
+  locale: Locale;
+  cn: string;
+  metadata: OpsModalMetadata;
+}): slack.ModalView {
+  const t = operationsText[p.locale];
+  return {
+    type: 'modal',
+    callback_id: OPS_VIEWS.issued,
+    private_metadata: JSON.stringify(p.metadata),
+    title: plain(t.issuedTitle),
+    submit: plain(t.issuedSubmit),
+    close: plain(t.cancel),
+    blocks: [
+      intro(t.issuedIntro({ cn: codeSpan(p.cn) })),
+      input(OPS_FIELDS.certificate, t.issuedLabel, OPS_FIELD_LIMITS.certificate, true),
+    ],
+  };
+}
+
+/** "Rejected": the reason, relayed to the customer's thread. */
+export function opsRejectedModal(p: {
+  locale: Locale;
+  cn: string;
+  metadata: OpsModalMetadata;
+}): slack.ModalView {
+  const t = operationsText[p.locale];
+  return {
+    type: 'modal',
+    callback_id: OPS_VIEWS.rejected,
+    private_metadata: JSON.stringify(p.metadata),
+    title: plain(t.rejectedTitle),
+    submit: plain(t.rejectedSubmit),
+    close: plain(t.cancel),
+    blocks: [
+      intro(t.rejectedIntro({ cn: codeSpan(p.cn) })),
+      input(OPS_FIELDS.reason, t.rejectedLabel, OPS_FIELD_LIMITS.reason, true),
+    ],
+  };
+}
+
+/** A modal that only says something (the outcome, or a refusal), replacing the form. */
+export function opsMessageModal(locale: Locale, text: string): slack.ModalView {
+  const t = operationsText[locale];
+  return {
+    type: 'modal',
+    title: plain(t.resultTitle),
+    close: plain(t.close),
+    blocks: [intro(text)],
+  };
+}
+
+export function parseOpsMetadata(text: string | undefined): OpsModalMetadata | null {
+  try {
+    const parsed = JSON.parse(text ?? '') as Record<string, unknown>;
+    if (typeof parsed.a !== 'string' || parsed.a.length > 64) return null;
+    return {
+      a: parsed.a,
+      ...(typeof parsed.ch === 'string' && typeof parsed.ts === 'string'
+        ? { ch: parsed.ch, ts: parsed.ts }
+        : {}),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Why a pasted certificate was refused, for the field (or the CLI). */
+export function issueRefusalText(
+  locale: Locale,
+  refusal: { readonly reason: IssueReason; readonly params: Readonly<Record<string, unknown>> },
+  cn: string,
+): string {
+  const t = operationsText[locale];
+  const { reason, params } = refusal;
+  if (reason.startsWith('certificate.')) return t.certificate[reason as CertificateParseReason] ?? reason;
+  switch (reason) {
+    case 'ops.cn_mismatch':
+      return t.issue['ops.cn_mismatch']({ cn, certificateCn: String(params.certificateCn ?? t.none) });
+    case 'ops.contract_not_found':
+      return t.issue['ops.contract_not_found']({ cn });
+    case 'ops.no_open_application':
+      return t.issue['ops.no_open_application']({ cn });
+    case 'ops.public_key_mismatch':
+    case 'ops.certificate_expired':
+    case 'ops.certificate_not_newer':
+    case 'ops.csr_unreadable':
+    case 'ops.application_rejected':
+    case 'ops.already_issued':
+    case 'ops.application_not_found':
+      return t.issue[reason];
+    default:
+      return t.issue.cycle({ reason });
+  }
+}

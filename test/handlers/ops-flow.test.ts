@@ -1,0 +1,371 @@
+import { and, count, eq } from 'drizzle-orm';
+import nock from 'nock';
+import pino from 'pino';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createHandoverDelivery } from '../../bot/ops-handover.ts';
+import { OPS_ACTIONS } from '../../bot/views/operations/ops-message.ts';
+import { OPS_VIEWS } from '../../bot/views/operations/ops-modals.ts';
+import { decide } from '../../db/decisions.ts';
+import { listHandoverDeliveries, setHandoverChannels } from '../../db/handover-outbox.ts';
+import {
+  applicationProgress,
+  applications,
+  certificates,
+  contracts,
+  renewalCycles,
+} from '../../db/schema.ts';
+import type { Actor } from '../../domain/index.ts';
+import { createHandoverDispatcher } from '../../scheduler/handover-dispatch.ts';
+import { makeCertificate, makeCsr } from '../support/x509-fixtures.ts';
+import {
+  cycleOf,
+  DECISION_SEED,
+  PARENT_TS,
+  recordSlackCalls,
+  submitView,
+  textsOf,
+  waitForCalls,
+} from './decision-harness.ts';
+import { CHANNEL, NOW, postSigned, responseUrl, SLACK_API, USERS, useSlackHarness } from './slack-harness.ts';
+
+const OPS_CHANNEL = 'C0OPSCHAN1';
+const STAFF_LISTED = 'U0STAFFLST';
+const STAFF_MEMBER = 'U0STAFFMEM';
+const DAY = 86_400_000;
+
+const harness = useSlackHarness({
+  seed: DECISION_SEED,
+  env: { KIGEN_OPS_CHANNEL: OPS_CHANNEL, KIGEN_OPS_USERS: STAFF_LISTED },
+});
+const db = () => harness.current.database.current.db;
+const admin = (userId: string): Actor & { type: 'user' } => ({ type: 'user', userId, role: 'group_admin' });
+
+let slack: ReturnType<typeof recordSlackCalls>;
+let membersCalls = 0;
+const opsMessageTs = new Map<string, string>();
+let csr: Awaited<ReturnType<typeof makeCsr>>;
+
+/** A click on one of the staff's buttons of the ops message of `applicationId`. */
+async function clickOps(actionId: string, applicationId: string, user: string) {
+  const hook = responseUrl();
+  const ts = opsMessageTs.get(applicationId) ?? '0';
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0TEAM', domain: 'test' },
+    user: { id: user, username: 'staff', team_id: 'T0TEAM' },
+    api_app_id: 'A0KIGEN',
+    token: 'legacy-verification-token',
+    container: { type: 'message', message_ts: ts, channel_id: OPS_CHANNEL, is_ephemeral: false },
+    trigger_id: '1234.5678.ops',
+    channel: { id: OPS_CHANNEL, name: 'cert-ops' },
+    message: { ts, text: 'handover' },
+    response_url: hook.url,
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'kigen_ops_actions',
+        value: applicationId,
+        text: { type: 'plain_text', text: 'x' },
+        action_ts: '1764000003.000300',
+      },
+    ],
+  };
+  const posted = await postSigned(
+    harness.current.port,
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+  );
+  return { ...posted, answer: hook.answer };
+}
+
+async function renewalApplication(cn: string, csrPem: string | null): Promise<string> {
+  const cycleId = await cycleOf(db(), cn);
+  const actor = admin(USERS.adminJa.id);
+  const outcome = await decide(db(), {
+    cycleId,
+    actor,
+    commands: [{ type: 'requestRenewal', actor }],
+    now: NOW,
+    firstMustChange: true,
+    application: {
+      dn: { c: 'JP', st: 'Tokyo', l: 'Chiyoda-ku', o: 'Sample K.K.', ou: 'Web', cn },
+      applicant: { name: '山田 太郎', email: 'yamada@example.jp', phone: '03-0000-0000' },
+      periodMonths: 12,
+      csrMethod: 'customer',
+      csrPem: csrPem ?? '',
+      wwwOption: false,
+      approverAddress: null,
+      encryptedPrivateKey: null,
+    },
+  });
+  expect(outcome.kind).toBe('decided');
+  const [row] = await db()
+    .select({ id: applications.id })
+    .from(applications)
+    .where(and(eq(applications.cycleId, cycleId), eq(applications.kind, 'renewal')));
+  if (!row) throw new Error('no application');
+  return row.id;
+}
+
+/** The scheduler's sweep, posting to the operations channel through the app's own Web API client. */
+async function handOver() {
+  const dispatcher = createHandoverDispatcher({
+    db: db(),
+    logger: pino({ level: 'silent' }),
+    delivery: createHandoverDelivery({
+      db: db(),
+      locale: 'ja',
+      ops: { channel: OPS_CHANNEL, client: harness.current.slack.app.client },
+    }),
+  });
+  return dispatcher.dispatchDue(() => NOW);
+}
+
+let wwwApplication = '';
+let shopApplication = '';
+
+beforeAll(async () => {
+  slack = recordSlackCalls();
+  nock(SLACK_API)
+    .persist()
+    .post('/api/conversations.members')
+    .reply(200, () => {
+      membersCalls++;
+      return { ok: true, members: [STAFF_MEMBER, 'U0BOTUSER'], response_metadata: { next_cursor: '' } };
+    });
+  await setHandoverChannels(db(), { ops_channel: true, webhook: false });
+  csr = await makeCsr({ cn: 'www.example.jp', subjectPrefix: 'C=JP, ST=Tokyo, O=Sample K.K.' });
+  wwwApplication = await renewalApplication('www.example.jp', csr.pem);
+  shopApplication = await renewalApplication('shop.example.jp', null);
+  const summary = await handOver();
+  expect(summary).toMatchObject({ delivered: 2 });
+  for (const call of slack.of('chat.postMessage')) {
+    const value = JSON.stringify(call.params.blocks).match(/"value":"([0-9a-f-]{36})"/)?.[1];
+    if (value)
+      opsMessageTs.set(value, `1764000001.${String(slack.calls.indexOf(call) + 1).padStart(6, '0')}`);
+  }
+});
+
+describe('the operations channel', () => {
+  it('gets each application with its data and the staff’s buttons, once', async () => {
+    const posts = slack.of('chat.postMessage').filter((c) => c.params.channel === OPS_CHANNEL);
+    expect(posts).toHaveLength(2);
+    const www = posts.find((p) => textsOf(p.params.blocks).includes('www.example.jp'));
+    const text = textsOf(www?.params.blocks);
+    expect(text).toContain('更新の申請');
+    expect(text).toContain('セキュア・サーバID');
+    expect(text).toContain('DigiCert');
+    expect(text).toContain('O=Sample K.K.');
+    expect(text).toContain('山田 太郎');
+    expect(text).toContain('お客様がCSRを作成');
+    expect(text).toContain('BEGIN CERTIFICATE REQUEST');
+    expect(JSON.stringify(www?.params.blocks)).toContain(OPS_ACTIONS.issued);
+    expect((await listHandoverDeliveries(db())).every((d) => d.status === 'delivered')).toBe(true);
+    // A second sweep posts nothing again.
+    expect(await handOver()).toMatchObject({ claimed: 0 });
+  });
+
+  it('when someone who is not provider staff presses a button, then it is refused ephemerally and nothing changes', async () => {
+    const run = await clickOps(OPS_ACTIONS.submitted, wwwApplication, USERS.adminJa.id);
+    expect(run.status).toBe(200);
+    const answer = await run.answer;
+    expect(answer.text).toContain('プロバイダの担当者');
+    expect(membersCalls).toBeGreaterThan(0);
+    const progress = await db().select().from(applicationProgress);
+    expect(progress).toEqual([]);
+    const opens = slack.of('views.open').length;
+    const issued = await clickOps(OPS_ACTIONS.issued, wwwApplication, USERS.outsider.id);
+    expect((await issued.answer).text).toContain('プロバイダの担当者');
+    expect(slack.of('views.open')).toHaveLength(opens);
+  });
+
+  it('when a listed staff member presses Submitted to CA, then the application is marked and the ops message edited', async () => {
+    const updates = slack.of('chat.update').length;
+    await clickOps(OPS_ACTIONS.submitted, wwwApplication, STAFF_LISTED);
+    await waitForCalls(slack, 'chat.update', updates + 1);
+    const update = slack.of('chat.update').at(-1);
+    expect(update?.params).toMatchObject({ channel: OPS_CHANNEL, ts: opsMessageTs.get(wwwApplication) });
+    expect(textsOf(update?.params.blocks)).toContain('認証局へ申請しました');
+    expect(JSON.stringify(update?.params.blocks)).not.toContain(OPS_ACTIONS.submitted);
+    const [progress] = await db()
+      .select()
+      .from(applicationProgress)
+      .where(eq(applicationProgress.applicationId, wwwApplication));
+    expect(progress).toMatchObject({ status: 'submitted', submittedBy: `ops:${STAFF_LISTED}` });
+  });
+
+  it('when the pasted certificate has another CN or another public key than the CSR, then it is refused on the field and nothing is stored', async () => {
+    const opens = slack.of('views.open').length;
+    await clickOps(OPS_ACTIONS.issued, wwwApplication, STAFF_MEMBER);
+    await waitForCalls(slack, 'views.open', opens + 1);
+    const modal = slack.of('views.open').at(-1)?.params.view as {
+      callback_id: string;
+      private_metadata: string;
+    };
+    expect(modal.callback_id).toBe(OPS_VIEWS.issued);
+    const [contract] = await db().select().from(contracts).where(eq(contracts.cn, 'www.example.jp'));
+    const certificateCount = async () =>
+      (
+        await db()
+          .select({ n: count() })
+          .from(certificates)
+          .where(eq(certificates.contractId, contract?.id ?? ''))
+      )[0]?.n;
+    const before = await certificateCount();
+
+    const otherCn = await makeCertificate({
+      cn: 'shop.example.jp',
+      keys: csr.keys,
+      notBefore: new Date(NOW.getTime() - DAY),
+    });
+    const cnRun = await submitView(harness.current.port, {
+      callbackId: OPS_VIEWS.issued,
+      privateMetadata: modal.private_metadata,
+      fields: { certificate: { text: otherCn.pem } },
+      user: STAFF_MEMBER,
+    });
+    expect(cnRun.ack).toMatchObject({ response_action: 'errors' });
+    expect((cnRun.ack?.errors as Record<string, string> | undefined)?.certificate).toContain(
+      'shop.example.jp',
+    );
+
+    const otherKey = await makeCertificate({
+      cn: 'www.example.jp',
+      notBefore: new Date(NOW.getTime() - DAY),
+    });
+    const keyRun = await submitView(harness.current.port, {
+      callbackId: OPS_VIEWS.issued,
+      privateMetadata: modal.private_metadata,
+      fields: { certificate: { text: otherKey.pem } },
+      user: STAFF_MEMBER,
+    });
+    expect((keyRun.ack?.errors as Record<string, string> | undefined)?.certificate).toContain('公開鍵');
+    expect(await certificateCount()).toBe(before);
+  });
+
+  it('when a non-staff user submits the issued modal (forged or stale), then it is refused', async () => {
+    const good = await makeCertificate({
+      cn: 'www.example.jp',
+      keys: csr.keys,
+      notBefore: new Date(NOW.getTime() - DAY),
+    });
+    const run = await submitView(harness.current.port, {
+      callbackId: OPS_VIEWS.issued,
+      privateMetadata: JSON.stringify({ a: wwwApplication }),
+      fields: { certificate: { text: good.pem } },
+      user: USERS.adminEn.id,
+    });
+    expect(run.ack).toMatchObject({ response_action: 'update' });
+    // adminEn's Slack locale is English.
+    expect(textsOf(run.ack?.view)).toContain('Only the provider’s staff');
+    const [progress] = await db()
+      .select()
+      .from(applicationProgress)
+      .where(eq(applicationProgress.applicationId, wwwApplication));
+    expect(progress?.status).toBe('submitted');
+  });
+
+  it('when the matching certificate is pasted, then it is stored, the cycle completed, the next planned, the ops message edited and the customer’s thread told', async () => {
+    const issued = await makeCertificate({
+      cn: 'www.example.jp',
+      keys: csr.keys,
+      notBefore: new Date(NOW.getTime() - DAY),
+      notAfter: new Date(NOW.getTime() + 396 * DAY),
+    });
+    const updates = slack.of('chat.update').length;
+    const posts = slack.of('chat.postMessage').length;
+    const run = await submitView(harness.current.port, {
+      callbackId: OPS_VIEWS.issued,
+      privateMetadata: JSON.stringify({
+        a: wwwApplication,
+        ch: OPS_CHANNEL,
+        ts: opsMessageTs.get(wwwApplication),
+      }),
+      fields: { certificate: { text: issued.pem } },
+      user: STAFF_MEMBER,
+    });
+    expect(run.ack).toMatchObject({ response_action: 'update' });
+    expect(textsOf(run.ack?.view)).toContain('登録しました');
+
+    const [application] = await db().select().from(applications).where(eq(applications.id, wwwApplication));
+    const cycles = await db()
+      .select()
+      .from(renewalCycles)
+      .where(eq(renewalCycles.contractId, application?.contractId ?? ''))
+      .orderBy(renewalCycles.expiresAt);
+    expect(cycles.map((c) => c.state)).toEqual(['completed', 'scheduled']);
+    expect(cycles[1]?.expiresAt.toISOString()).toBe(issued.cert.notAfter.toISOString());
+    const [stored] = await db()
+      .select()
+      .from(certificates)
+      .where(eq(certificates.sha256, issued.fingerprintSha256Hex));
+    expect(stored).toMatchObject({ applicationId: wwwApplication, registeredBy: `ops:${STAFF_MEMBER}` });
+    const [progress] = await db()
+      .select()
+      .from(applicationProgress)
+      .where(eq(applicationProgress.applicationId, wwwApplication));
+    expect(progress).toMatchObject({ status: 'issued', certificateId: stored?.id });
+
+    await waitForCalls(slack, 'chat.update', updates + 1);
+    await waitForCalls(slack, 'chat.postMessage', posts + 1);
+    const update = slack.of('chat.update').at(-1);
+    expect(textsOf(update?.params.blocks)).toContain('発行済みの証明書を登録しました');
+    expect(JSON.stringify(update?.params.blocks)).not.toContain(OPS_ACTIONS.issued);
+    const reply = slack.of('chat.postMessage').at(-1);
+    expect(reply?.params).toMatchObject({ channel: CHANNEL, thread_ts: PARENT_TS });
+    expect(String(reply?.params.text)).toContain('新しい証明書が発行されました');
+
+    // The same certificate again: nothing changes, nobody is told twice.
+    const again = await submitView(harness.current.port, {
+      callbackId: OPS_VIEWS.issued,
+      privateMetadata: JSON.stringify({ a: wwwApplication }),
+      fields: { certificate: { text: issued.pem } },
+      user: STAFF_MEMBER,
+    });
+    expect(textsOf(again.ack?.view)).toContain('すでに登録されています');
+  });
+
+  it('when staff reject an application with a reason, then the reason is relayed to the customer’s thread', async () => {
+    const opens = slack.of('views.open').length;
+    await clickOps(OPS_ACTIONS.rejected, shopApplication, STAFF_MEMBER);
+    await waitForCalls(slack, 'views.open', opens + 1);
+    const modal = slack.of('views.open').at(-1)?.params.view as {
+      callback_id: string;
+      private_metadata: string;
+    };
+    expect(modal.callback_id).toBe(OPS_VIEWS.rejected);
+    const empty = await submitView(harness.current.port, {
+      callbackId: OPS_VIEWS.rejected,
+      privateMetadata: modal.private_metadata,
+      fields: { reason: { text: '   ' } },
+      user: STAFF_MEMBER,
+    });
+    expect(empty.ack).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
+
+    const posts = slack.of('chat.postMessage').length;
+    const run = await submitView(harness.current.port, {
+      callbackId: OPS_VIEWS.rejected,
+      privateMetadata: modal.private_metadata,
+      fields: { reason: { text: 'DCVメールの承認期限切れ <!channel>' } },
+      user: STAFF_MEMBER,
+    });
+    expect(run.ack).toMatchObject({ response_action: 'update' });
+    await waitForCalls(slack, 'chat.postMessage', posts + 1);
+    const reply = slack.of('chat.postMessage').at(-1);
+    expect(reply?.params).toMatchObject({ channel: CHANNEL, thread_ts: PARENT_TS });
+    expect(String(reply?.params.text)).toContain('DCVメールの承認期限切れ');
+    expect(String(reply?.params.text)).not.toContain('<!channel>');
+    const [progress] = await db()
+      .select()
+      .from(applicationProgress)
+      .where(eq(applicationProgress.applicationId, shopApplication));
+    expect(progress).toMatchObject({
+      status: 'rejected',
+      rejectionReason: 'DCVメールの承認期限切れ <!channel>',
+    });
+
+    // A rejected application takes no certificate.
+    const closed = await clickOps(OPS_ACTIONS.issued, shopApplication, STAFF_LISTED);
+    expect((await closed.answer).text).toContain('却下');
+  });
+});

@@ -1,0 +1,290 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { createWebhookSender } from '../../bot/webhook-delivery.ts';
+import { verifyWebhookSignature, webhookSignature } from '../../bot/webhook-payload.ts';
+import { decide } from '../../db/decisions.ts';
+import { listHandoverDeliveries, setHandoverChannels } from '../../db/handover-outbox.ts';
+import { importData } from '../../db/import/import-data.ts';
+import { applications } from '../../db/schema.ts';
+import type { Actor } from '../../domain/index.ts';
+import { createHandoverDispatcher } from '../../scheduler/handover-dispatch.ts';
+import { DECISION_SEED } from '../handlers/decision-harness.ts';
+import { USERS } from '../handlers/slack-harness.ts';
+import { useTestDatabase } from '../support/test-database.ts';
+
+const SECRET = 'whsec-test-0123456789abcdef';
+const NOW = new Date('2026-11-25T01:00:00Z');
+const database = useTestDatabase();
+const db = () => database.current.db;
+
+type Behaviour = 'fail500' | 'hang' | 'close' | 'ok';
+type Received = { eventId: string; body: Record<string, unknown>; answered: Behaviour; signatureOk: boolean };
+
+/** A receiver on loopback that follows a script, then acknowledges everything; it checks every signature. */
+function startReceiver(script: Behaviour[]) {
+  const received: Received[] = [];
+  const hanging: ServerResponse[] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const signatureOk = verifyWebhookSignature({
+        secret: SECRET,
+        timestamp: req.headers['x-kigen-timestamp'] as string | undefined,
+        signature: req.headers['x-kigen-signature'] as string | undefined,
+        body: raw,
+        nowSeconds: Math.floor(NOW.getTime() / 1000),
+      });
+      const behaviour: Behaviour = signatureOk ? (script.shift() ?? 'ok') : 'fail500';
+      received.push({
+        eventId: req.headers['x-kigen-event-id'] as string,
+        body: JSON.parse(raw) as Record<string, unknown>,
+        answered: behaviour,
+        signatureOk,
+      });
+      if (behaviour === 'fail500') res.writeHead(500).end('down');
+      else if (behaviour === 'hang') hanging.push(res);
+      else if (behaviour === 'close') req.socket.destroy();
+      else res.writeHead(204).end();
+    });
+  });
+  return {
+    received,
+    server,
+    listen: () =>
+      new Promise<number>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+      ),
+    close: async () => {
+      for (const r of hanging) r.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+const admin = (userId: string): Actor & { type: 'user' } => ({ type: 'user', userId, role: 'group_admin' });
+let cycleIds: Record<string, string> = {};
+let contractIds: Record<string, string> = {};
+
+beforeAll(async () => {
+  const imported = await importData(
+    db(),
+    { data: parseYaml(DECISION_SEED), baseDir: '.', lineOf: () => undefined },
+    NOW,
+  );
+  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+  const rows = (await db().execute(
+    sql`select r.id, c.cn, c.id as contract_id from renewal_cycles r join contracts c on c.id = r.contract_id`,
+  )) as unknown as { id: string; cn: string; contract_id: string }[];
+  cycleIds = Object.fromEntries(rows.map((r) => [r.cn, r.id]));
+  contractIds = Object.fromEntries(rows.map((r) => [r.cn, r.contract_id]));
+  await db().execute(
+    sql`update renewal_cycles set state = 'noticed', noticed_at = ${NOW.toISOString()}::timestamptz`,
+  );
+  await setHandoverChannels(db(), { ops_channel: false, webhook: true });
+});
+
+async function reissue(cn: string) {
+  await db()
+    .insert(applications)
+    .values({
+      contractId: contractIds[cn] ?? '',
+      cycleId: cycleIds[cn] ?? null,
+      kind: 'reissue',
+      dnSt: 'Tokyo',
+      dnL: 'Minato-ku',
+      dnO: 'Sample K.K.',
+      dnCn: cn,
+      applicant: { name: '佐藤 花子', email: 'sato@example.jp' },
+      periodMonths: 12,
+      csrMethod: 'customer',
+      csrPem: '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n',
+      requestedBy: USERS.adminEn.id,
+      requestedAt: NOW,
+    });
+}
+
+describe('webhook signature', () => {
+  it('is v1=<hex HMAC-SHA256 of "<timestamp>.<body>">, and a receiver refuses a changed body or an old timestamp', () => {
+    const signature = webhookSignature(SECRET, 1_764_000_000, '{"a":1}');
+    expect(signature).toMatch(/^v1=[0-9a-f]{64}$/);
+    const base = { secret: SECRET, timestamp: '1764000000', signature, nowSeconds: 1_764_000_010 };
+    expect(verifyWebhookSignature({ ...base, body: '{"a":1}' })).toBe(true);
+    expect(verifyWebhookSignature({ ...base, body: '{"a":2}' })).toBe(false);
+    expect(verifyWebhookSignature({ ...base, body: '{"a":1}', secret: 'other-secret' })).toBe(false);
+    expect(verifyWebhookSignature({ ...base, body: '{"a":1}', nowSeconds: 1_764_000_000 + 3_600 })).toBe(
+      false,
+    );
+  });
+});
+
+describe('webhook delivery from the outbox', () => {
+  const receiver = startReceiver(['fail500', 'hang', 'close']);
+  let port = 0;
+  beforeAll(async () => {
+    port = await receiver.listen();
+  });
+  afterAll(async () => {
+    await receiver.close();
+  });
+
+  it('when the receiver answers 500, hangs, then closes the connection, then recovers: every event is delivered, in order per contract, nothing lost', async () => {
+    await reissue('www.example.jp');
+    await reissue('shop.example.jp');
+    // An opt-out and its undo: the undo must never overtake the opt-out.
+    const cycleId = cycleIds['api.example.co.jp'] ?? '';
+    const actor = admin(USERS.adminJa.id);
+    await decide(db(), {
+      cycleId,
+      actor,
+      commands: [{ type: 'optOut', actor }],
+      now: NOW,
+      firstMustChange: true,
+    });
+    await decide(db(), {
+      cycleId,
+      actor,
+      commands: [{ type: 'undoOptOut', actor }],
+      now: new Date(NOW.getTime() + 1_000),
+      firstMustChange: true,
+    });
+    const pending = await listHandoverDeliveries(db());
+    expect(pending.map((d) => [d.cn, d.kind, d.status])).toEqual([
+      ['www.example.jp', 'application', 'pending'],
+      ['shop.example.jp', 'application', 'pending'],
+      ['api.example.co.jp', 'opt_out', 'pending'],
+      ['api.example.co.jp', 'opt_out_undone', 'pending'],
+    ]);
+
+    let clock = NOW.getTime();
+    const sender = createWebhookSender({
+      url: `http://127.0.0.1:${port}/kigen`,
+      secret: SECRET,
+      timeoutMs: 300,
+      clock: () => NOW,
+    });
+    const dispatcher = createHandoverDispatcher({
+      db: db(),
+      logger: pino({ level: 'silent' }),
+      delivery: { channels: ['webhook'], deliver: (_channel, event, signal) => sender.send(event, signal) },
+      concurrency: 1,
+      backoffBaseMs: 1_000,
+      random: () => 0.5,
+    });
+
+    const started = performance.now();
+    const first = await dispatcher.dispatchDue(() => new Date(clock));
+    // Bounded: the hanging receiver cost one time-out, not the sweep.
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(first).toMatchObject({ delivered: 0, retried: 3 });
+    // The undo waited behind its opt-out and was not even tried.
+    expect(receiver.received.map((r) => r.answered)).toEqual(['fail500', 'hang', 'close']);
+    const afterFailures = await listHandoverDeliveries(db());
+    expect(afterFailures.map((d) => [d.status, d.attempts, d.lastError])).toEqual([
+      ['pending', 1, 'http_500'],
+      ['pending', 1, 'timeout'],
+      ['pending', 1, expect.stringMatching(/^connection: /)],
+      ['pending', 0, null],
+    ]);
+
+    // Before the backoff is over, nothing is retried.
+    expect(await dispatcher.dispatchDue(() => new Date(clock))).toMatchObject({ claimed: 0 });
+
+    clock += 60 * 60_000;
+    const second = await dispatcher.dispatchDue(() => new Date(clock));
+    expect(second).toMatchObject({ delivered: 4, retried: 0 });
+    const delivered = await listHandoverDeliveries(db());
+    expect(delivered.every((d) => d.status === 'delivered')).toBe(true);
+
+    // Each event acknowledged exactly once, signatures all valid, bodies as documented.
+    const acknowledged = receiver.received.filter((r) => r.answered === 'ok');
+    expect(acknowledged.map((r) => r.eventId).sort()).toEqual(delivered.map((d) => d.eventId).sort());
+    expect(receiver.received.every((r) => r.signatureOk)).toBe(true);
+    const kinds = acknowledged.filter((r) => (r.body.contract as { cn: string }).cn === 'api.example.co.jp');
+    expect(kinds.map((r) => r.body.kind)).toEqual(['opt_out', 'opt_out_undone']);
+    const app = acknowledged.find((r) => (r.body.contract as { cn: string }).cn === 'www.example.jp');
+    expect(app?.body).toMatchObject({
+      schema: 'kigen.handover.v1',
+      kind: 'application',
+      occurredAt: NOW.toISOString(),
+      contract: {
+        cn: 'www.example.jp',
+        ca: 'digicert',
+        product: { id: 'digicert.secure_server_id', nameJa: 'セキュア・サーバID' },
+      },
+      application: { kind: 'reissue', csrPem: expect.stringContaining('CERTIFICATE REQUEST') },
+      cycle: { id: cycleIds['www.example.jp'] },
+    });
+    expect(JSON.stringify(app?.body)).not.toMatch(/PRIVATE KEY|encrypted/i);
+
+    // A further sweep sends nothing again.
+    clock += 24 * 60 * 60_000;
+    const count = receiver.received.length;
+    expect(await dispatcher.dispatchDue(() => new Date(clock))).toMatchObject({ claimed: 0 });
+    expect(receiver.received).toHaveLength(count);
+  });
+
+  it('two dispatchers sweeping at once never send the same delivery twice (SKIP LOCKED claims)', async () => {
+    await reissue('www.example.jp');
+    await reissue('shop.example.jp');
+    await reissue('api.example.co.jp');
+    const before = receiver.received.length;
+    const sender = createWebhookSender({
+      url: `http://127.0.0.1:${port}/kigen`,
+      secret: SECRET,
+      clock: () => NOW,
+    });
+    const make = () =>
+      createHandoverDispatcher({
+        db: db(),
+        logger: pino({ level: 'silent' }),
+        delivery: { channels: ['webhook'], deliver: (_c, event, signal) => sender.send(event, signal) },
+        batchSize: 1,
+      });
+    const later = () => new Date(NOW.getTime() + 48 * 60 * 60_000);
+    const [a, b] = await Promise.all([make().dispatchDue(later), make().dispatchDue(later)]);
+    expect((a?.delivered ?? 0) + (b?.delivered ?? 0)).toBe(3);
+    const ids = receiver.received.slice(before).map((r) => r.eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(3);
+  });
+
+  it('when the process shuts down in the middle of a delivery, then the claim is given back and another dispatcher sends it at once', async () => {
+    const hanging = startReceiver(['hang']);
+    const hangPort = await hanging.listen();
+    try {
+      await reissue('www.example.jp');
+      const make = (url: string) => {
+        const sender = createWebhookSender({ url, secret: SECRET, timeoutMs: 10_000, clock: () => NOW });
+        return createHandoverDispatcher({
+          db: db(),
+          logger: pino({ level: 'silent' }),
+          delivery: { channels: ['webhook'], deliver: (_c, event, signal) => sender.send(event, signal) },
+        });
+      };
+      const later = () => new Date(NOW.getTime() + 72 * 60 * 60_000);
+      const first = make(`http://127.0.0.1:${hangPort}/kigen`);
+      const sweep = first.dispatchDue(later);
+      await vi.waitFor(() => expect(hanging.received).toHaveLength(1), { timeout: 5_000, interval: 10 });
+      const started = performance.now();
+      first.abort();
+      await sweep;
+      expect(performance.now() - started).toBeLessThan(1_000);
+      const pending = (await listHandoverDeliveries(db())).filter((d) => d.status !== 'delivered');
+      expect(pending.map((d) => [d.status, d.attempts])).toEqual([['pending', 0]]);
+
+      const before = receiver.received.length;
+      const second = await make(`http://127.0.0.1:${port}/kigen`).dispatchDue(later);
+      expect(second).toMatchObject({ delivered: 1 });
+      expect(receiver.received.slice(before).map((r) => r.eventId)).toEqual([hanging.received[0]?.eventId]);
+    } finally {
+      await hanging.close();
+    }
+  });
+});
