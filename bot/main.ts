@@ -80,7 +80,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
         masterKey: config.masterKey,
         defaultLocale: config.locale,
         noticeSettings: config.notices,
-        handover: createHandoverFromConfig({ config, db: connection.db, logger: log }),
+        handover: createHandoverFromConfig({ config, db: connection.db, logger: log, metrics }),
       });
       if (config.slack.kind !== 'http' && config.httpPort !== null) {
         observability = await startObservabilityServer(endpoints, { port: config.httpPort });

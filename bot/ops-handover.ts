@@ -6,7 +6,9 @@ import { createHandoverDispatcher, type HandoverDispatcher } from '../scheduler/
 import type { Config } from './config.ts';
 import type { Locale } from './i18n/locale.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import { postToOpsChannel } from './ops-channel-delivery.ts';
+import { observedSlackFetch } from './slack-api-errors.ts';
 import { createSlackWebClient } from './slack-web-client.ts';
 import { createWebhookSender } from './webhook-delivery.ts';
 
@@ -19,6 +21,8 @@ export type HandoverSetup = {
   readonly webhook?:
     | { readonly url: string; readonly secret: string; readonly timeoutMs?: number }
     | undefined;
+  /** Counts webhook attempts by outcome (`kigen_webhook_deliveries_total`). */
+  readonly metrics?: Pick<Metrics, 'webhookDeliveries'>;
 };
 
 /** The scheduler's hand-over port: the operations channel and the webhook, as configured. */
@@ -32,7 +36,11 @@ export function createHandoverDelivery(setup: HandoverSetup): HandoverDelivery {
   return {
     channels,
     async deliver(channel, event, signal) {
-      if (channel === 'webhook' && webhook) return webhook.send(event, signal);
+      if (channel === 'webhook' && webhook) {
+        const result = await webhook.send(event, signal);
+        setup.metrics?.webhookDeliveries.inc({ outcome: result.ok ? 'delivered' : 'failed' });
+        return result;
+      }
       if (channel === 'ops_channel' && ops) {
         return postToOpsChannel(
           { client: ops.client, db: setup.db, channel: ops.channel, locale: setup.locale },
@@ -52,6 +60,7 @@ export function createHandoverFromConfig(input: {
   config: Config;
   db: Database;
   logger: Logger;
+  metrics?: Metrics;
 }): HandoverDispatcher | undefined {
   const { config } = input;
   const slack = config.slack;
@@ -63,6 +72,7 @@ export function createHandoverFromConfig(input: {
             token: slack.botToken,
             slackApiUrl: config.slackApiUrl,
             logger: input.logger,
+            ...(input.metrics ? { fetch: observedSlackFetch(input.metrics) } : {}),
           }),
         }
       : undefined;
@@ -75,6 +85,7 @@ export function createHandoverFromConfig(input: {
       locale: config.locale,
       ops,
       webhook: config.operations.webhook,
+      ...(input.metrics ? { metrics: input.metrics } : {}),
     }),
   });
 }
