@@ -1,17 +1,19 @@
 /**
  * `npm run bench:notices`: plans 100,000 contracts on an embedded PostgreSQL in a temporary
  * directory, times the due-notices sweep (the dispatcher's claim query), then dispatches every due
- * notice through the real Slack delivery to a stand-in of the Slack Web API on 127.0.0.1.
+ * notice through the real Slack delivery to a stand-in of the Slack Web API on 127.0.0.1, run in a
+ * child process (`bench/slack-stand-in.mjs`) so that the peak RSS is the bot's alone.
  * Prints planning time, sweep time, notices per second and peak RSS. Stops by itself (10 minutes at most).
  *
  * Knobs (environment): BENCH_CONTRACTS (100000), BENCH_POOL (postgres.js pool, 10), BENCH_CONCURRENCY
  * (deliveries in flight, 32), BENCH_NOOP=1 (a no-op delivery instead of Slack: the database's share).
  */
+
+import { fork } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { loadConfig } from '../bot/config.ts';
@@ -19,7 +21,7 @@ import { createNoticeDelivery } from '../bot/notice-delivery.ts';
 import { connect } from '../db/connection.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import { migrateDatabase } from '../db/migrate.ts';
-import { claimDueNotices, selectDueNotices } from '../db/notices-outbox.ts';
+import { claimDueNotices, countDueNotices } from '../db/notices-outbox.ts';
 import { planRenewals } from '../db/renewal-planning.ts';
 import { createNoticeDispatcher, noticeStatusCounts } from '../scheduler/dispatch-notices.ts';
 
@@ -41,29 +43,51 @@ const elapsed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
 };
 class RollBack extends Error {}
 
+/** Memory at the end of each phase: current RSS, peak RSS so far, heap in use. */
+const phases: string[] = [];
+const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
+let heapPeak = 0;
+const sampler = setInterval(() => {
+  heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+}, 100);
+sampler.unref();
+const notePhase = (name: string) => {
+  const m = process.memoryUsage();
+  heapPeak = Math.max(heapPeak, m.heapUsed);
+  phases.push(
+    `    ${name.padEnd(16)} at ${(performance.now() / 1000).toFixed(1).padStart(5)} s: rss ${mb(m.rss)} MB, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB (phase max ${mb(heapPeak)} MB), external ${mb(m.external)} MB`,
+  );
+  heapPeak = 0;
+};
+
 async function main() {
   const baselineRssMb = process.resourceUsage().maxRSS / 1024;
+  notePhase('start');
   const dir = await mkdtemp(path.join(tmpdir(), 'kigen-bench-'));
   await chmod(dir, 0o755); // as root, postgres runs as another user that must reach the data
   const pg = await startEmbeddedPostgres({
     dataDir: path.join(dir, 'pg'),
     settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
   });
-  let posts = 0;
-  const slack = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      posts++;
-      const channel = /channel=([^&]+)/.exec(body)?.[1] ?? 'C0BENCH';
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ ok: true, channel, ts: `${1_800_000_000 + posts}.000100`, messages: [] }));
-    });
+  // The Slack stand-in runs in a child process: its sockets, buffers and strings are not the bot's.
+  const slack = fork(fileURLToPath(new URL('./slack-stand-in.mjs', import.meta.url)), [], {
+    execArgv: [], // plain node: no tsx in the stand-in
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
-  const slackUrl = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/api/`;
+  const fromSlack = <T>(key: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (message: Record<string, T>) => {
+        if (!(key in message)) return;
+        slack.off('message', onMessage);
+        slack.off('exit', onExit);
+        resolve(message[key] as T);
+      };
+      const onExit = (code: number | null) => reject(new Error(`Slack stand-in exited (${code})`));
+      slack.on('message', onMessage);
+      slack.once('exit', onExit);
+    });
+  const slackUrl = `http://127.0.0.1:${await fromSlack<number>('port')}/api/`;
+  let posts = 0; // BENCH_NOOP's calls; the stand-in counts its own
   const connection = connect(pg.url, { max: Number(process.env.BENCH_POOL ?? 10) });
   try {
     await migrateDatabase(pg.url);
@@ -96,6 +120,7 @@ async function main() {
           from contracts c`);
       return true;
     });
+    notePhase('after set-up');
     // Planning through the real code path (planRenewals: domain noticeSchedule, then set-based inserts),
     // one transaction per page of 5,000 contracts (keyset paging: memory stays flat).
     const [planned, planMs] = await elapsed(async () => {
@@ -116,9 +141,10 @@ async function main() {
       return { cycles, notices };
     });
     await db.execute(sql`analyze`);
+    notePhase('after planning');
 
     // The sweep: the claim query over the whole outbox, in a transaction rolled back afterwards.
-    const due = (await selectDueNotices(db, { now, limit: 1_000_000 })).length;
+    const due = await countDueNotices(db, now);
     const sweep = async (limit: number) => {
       let ms = 0;
       let claimed = 0;
@@ -136,6 +162,7 @@ async function main() {
     };
     const batchSweep = await sweep(100);
     const fullSweep = await sweep(1_000_000);
+    notePhase('after sweep');
 
     // Dispatch through the real Slack delivery (bot/notice-delivery.ts) to the stand-in.
     const config = loadConfig({
@@ -169,11 +196,17 @@ async function main() {
     });
     const [summary, dispatchMs] = await elapsed(() => dispatcher.dispatchDue(now));
     const counts = await noticeStatusCounts(db);
+    if (!process.env.BENCH_NOOP) {
+      const answer = fromSlack<number>('posts');
+      slack.send('count');
+      posts = await answer;
+    }
+    notePhase('after dispatch');
     const heapMb = process.memoryUsage().heapUsed / 1048576;
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
 
     const lines = [
-      `bench:notices (${CONTRACTS.toLocaleString('en')} contracts, embedded PostgreSQL, Slack stand-in on loopback)`,
+      `bench:notices (${CONTRACTS.toLocaleString('en')} contracts, embedded PostgreSQL, Slack stand-in on loopback in a child process)`,
       `  set-up (bulk SQL)         ${seconds(setupMs)}`,
       `  planning                  ${seconds(planMs)}: ${planned.cycles.toLocaleString('en')} cycles, ${planned.notices.toLocaleString('en')} notices (${Math.round(CONTRACTS / (planMs / 1000)).toLocaleString('en')} contracts/s)`,
       `  due notices               ${due.toLocaleString('en')}`,
@@ -183,11 +216,17 @@ async function main() {
       `  notices per second        ${Math.round(summary.sent / (dispatchMs / 1000)).toLocaleString('en')}`,
       `  outbox after              ${JSON.stringify(counts)}`,
       `  peak RSS                  ${maxRssMb.toFixed(0)} MB   (target < 256 MB; at start, node + tsx + modules: ${baselineRssMb.toFixed(0)} MB; heap in use at the end: ${heapMb.toFixed(0)} MB)`,
+      '  memory by phase',
+      ...phases,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await connection.close();
-    await new Promise<void>((resolve) => slack.close(() => resolve()));
+    if (slack.connected) {
+      const exited = new Promise<void>((resolve) => slack.once('exit', () => resolve()));
+      slack.send('close');
+      await exited;
+    }
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
   }
