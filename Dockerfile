@@ -34,4 +34,4 @@ USER kigen
 EXPOSE 3000 3001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "bin/healthcheck.js"]
 # `npm start` without npm: node is PID 1 and gets SIGTERM itself (drains, then stops PostgreSQL).
-CMD ["node", "bin/kigen.js", "start"]
+CMD ["node", "--max-old-space-size=192", "bin/kigen.js", "start"]

@@ -1,13 +1,17 @@
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import {
   type Actor,
+  type Ca,
   type CertificateParseReason,
   type CycleReason,
   checkByoCertificate,
+  estimateValidity,
   type Locale,
   type NoticeSettings,
   parseCertificateBundle,
   parseCsr,
+  validityCapFor,
+  validityDays,
 } from '../domain/index.ts';
 import type { Database, Executor } from './connection.ts';
 import { type HandoverEvent, toHandoverEvent } from './handover-outbox.ts';
@@ -226,6 +230,8 @@ export type IssueOutcome =
       readonly contractId: string;
       readonly cn: string;
       readonly applicationId: string | null;
+      /** The cycle the certificate completed, whose notice the customer reads. */
+      readonly cycleId: string | null;
       readonly certificate: { readonly id: string; readonly sha256: string; readonly notAfter: Date };
     }
   | { readonly ok: false; readonly reason: IssueReason; readonly params: Readonly<Record<string, unknown>> };
@@ -281,6 +287,7 @@ export async function registerIssuedCertificate(db: Database, request: IssueRequ
           contractId: contract.id,
           cn: contract.cn,
           applicationId: application?.id ?? null,
+          cycleId: null,
           certificate: already,
         } as const;
       }
@@ -297,7 +304,11 @@ export async function registerIssuedCertificate(db: Database, request: IssueRequ
       }
 
       const [current] = await tx
-        .select({ notAfter: certificates.notAfter, sans: certificates.sans })
+        .select({
+          notAfter: certificates.notAfter,
+          contractPeriodEnd: certificates.contractPeriodEnd,
+          sans: certificates.sans,
+        })
         .from(certificates)
         .where(eq(certificates.contractId, contract.id))
         .orderBy(desc(sql`coalesce(${certificates.contractPeriodEnd}, ${certificates.notAfter})`))
@@ -352,6 +363,7 @@ export async function registerIssuedCertificate(db: Database, request: IssueRequ
           publicKeySha256: leaf.publicKey.spkiSha256,
           // R-CSR-3: the key Kigen generated for this application, still encrypted, goes with its certificate.
           encryptedPrivateKey: application?.encryptedPrivateKey ?? null,
+          contractPeriodEnd: contractPeriodEndOf(contract, application, current ?? null, leaf),
           registeredBy: request.actor,
           registeredAt: request.now,
         })
@@ -405,6 +417,7 @@ export async function registerIssuedCertificate(db: Database, request: IssueRequ
         contractId: contract.id,
         cn: contract.cn,
         applicationId: application?.id ?? null,
+        cycleId: cycleId ?? null,
         certificate: { id: inserted.id, sha256: leaf.fingerprintSha256Hex, notAfter: leaf.notAfter },
       } as const;
     });
@@ -414,8 +427,46 @@ export async function registerIssuedCertificate(db: Database, request: IssueRequ
   }
 }
 
+/**
+ * R-CABF-2, R-VALID-3: a renewed proxy certificate that the CA/B Forum cap cut short does not end the
+ * contract period: the period runs on to the expiry the FAQ formula gives (R-VALID-1), with re-issues
+ * in between. Recorded on the certificate, so that planning puts the next renewal cycle (and its
+ * auto-renewal) at the end of the period and a re-issue notice at the certificate's expiry, instead of
+ * asking for a renewal months early. A re-issue stays in the current period. Null otherwise (BYO, a
+ * certificate that covers its period, or no basis to compute one).
+ */
+function contractPeriodEndOf(
+  contract: Target['contract'],
+  application: Target['application'],
+  current: { readonly notAfter: Date; readonly contractPeriodEnd: Date | null } | null,
+  leaf: { readonly notBefore: Date; readonly notAfter: Date },
+): Date | null {
+  if (contract.category !== 'proxy' || !contract.ca || !application || !current) return null;
+  const currentEnd = current.contractPeriodEnd ?? current.notAfter;
+  let end: Date | null = null;
+  if (application.kind === 'reissue') end = currentEnd;
+  else {
+    const estimate = estimateValidity({
+      ca: contract.ca,
+      periodMonths: application.periodMonths,
+      issuedAt: leaf.notBefore,
+      oldNotAfter: currentEnd,
+    });
+    // Only a certificate the cap cut short: within the cap of its issue date, while the period is not.
+    const cap = validityCapFor(leaf.notBefore).maxDays;
+    if (estimate.ok && estimate.value.capped && validityDays(leaf.notBefore, leaf.notAfter) <= cap)
+      end = estimate.value.contractPeriodEnd;
+  }
+  return end && end.getTime() > leaf.notAfter.getTime() ? end : null;
+}
+
 type Target = {
-  readonly contract: { readonly id: string; readonly cn: string; readonly category: 'proxy' | 'byo' };
+  readonly contract: {
+    readonly id: string;
+    readonly cn: string;
+    readonly category: 'proxy' | 'byo';
+    readonly ca: Ca | null;
+  };
   readonly application: typeof applications.$inferSelect | null;
   /** BYO: the cycle the renewed certificate completes. */
   readonly openCycleId: string | null;
@@ -436,7 +487,7 @@ async function resolveTarget(tx: Executor, target: IssueRequest['target']): Prom
     return { contract: row.contract, application: row.application, openCycleId: null };
   }
   const [contract] = await tx
-    .select({ id: contracts.id, cn: contracts.cn, category: contracts.category })
+    .select({ id: contracts.id, cn: contracts.cn, category: contracts.category, ca: contracts.ca })
     .from(contracts)
     .where(
       and(

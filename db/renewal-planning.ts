@@ -204,7 +204,7 @@ async function supersedeOlder(
 }
 
 /** Active contracts with a certificate whose latest contract period has no cycle yet (reconcile). */
-export async function contractsMissingPlan(ex: Executor): Promise<string[]> {
+export async function contractsMissingPlan(ex: Executor, limit = 5_000): Promise<string[]> {
   const rows = (await ex.execute(sql`
     select c.id
       from contracts c
@@ -216,6 +216,7 @@ export async function contractsMissingPlan(ex: Executor): Promise<string[]> {
        and not exists (
          select 1 from renewal_cycles r where r.contract_id = c.id and r.expires_at >= latest.period_end
        )
+     limit ${limit}
   `)) as unknown as { id: string }[];
   return rows.map((r) => r.id);
 }

@@ -13,6 +13,7 @@ import type { NoticeDelivery } from './notice-delivery.ts';
 export const DISPATCH_JOB = 'kigen:dispatch-notices';
 export const RECONCILE_JOB = 'kigen:reconcile';
 export const HANDOVER_JOB = 'kigen:handover';
+const RECONCILE_PAGE = 5_000;
 
 export type SchedulerOptions = {
   /** The same PostgreSQL as `db`: Agenda's backend keeps its own small `pg` pool and table. */
@@ -76,12 +77,17 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
 
   const reconcile = async (now: Date): Promise<void> => {
     if (options.mode === 'deliver') {
-      const missing = await contractsMissingPlan(db);
-      if (missing.length > 0) {
+      // Page by page, one transaction each: a database loaded in bulk may lack a million plans,
+      // and one transaction over all of them would hold all of them in memory.
+      for (let page = 0; page < 1_000; page++) {
+        const missing = await contractsMissingPlan(db, RECONCILE_PAGE);
+        if (missing.length === 0) break;
         const planned = await db.transaction((tx) =>
           planRenewals(tx, missing, { settings: options.noticeSettings, now, actor: 'system:reconcile' }),
         );
         logger.info({ ...planned }, `reconcile: planned ${missing.length} contract(s) that had no cycle`);
+        // A page that planned no cycle would come back unchanged: stop rather than spin.
+        if (missing.length < RECONCILE_PAGE || planned.cyclesCreated === 0) break;
       }
       await dispatcher.recoverStale(now);
     }

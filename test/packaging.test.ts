@@ -49,7 +49,9 @@ describe('Dockerfile', () => {
     expect(runtime.some((i) => i.op === 'ENV' && /\bNODE_ENV=production\b/.test(i.args))).toBe(true);
     const healthcheck = runtime.find((i) => i.op === 'HEALTHCHECK');
     expect(healthcheck?.args).toMatch(/CMD .*bin\/healthcheck\.js/);
-    expect(runtime.find((i) => i.op === 'CMD')?.args).toBe('["node", "bin/kigen.js", "start"]');
+    expect(runtime.find((i) => i.op === 'CMD')?.args).toBe(
+      '["node", "--max-old-space-size=192", "bin/kigen.js", "start"]',
+    );
     expect(runtime.find((i) => i.op === 'EXPOSE')?.args.split(/\s+/)).toContain('3000');
     expect(runtime.find((i) => i.op === 'VOLUME')?.args).toContain('/app/.kigen');
   });

@@ -5,8 +5,9 @@ import type {
   ViewOutput,
   ViewSubmitAction,
 } from '@slack/bolt';
-import { formatTokyoDateTime } from '../../bot/i18n/locale.ts';
+import { formatTokyoDateTime, type Locale } from '../../bot/i18n/locale.ts';
 import { operationsText } from '../../bot/i18n/operations.ts';
+import { refreshNotice } from '../../bot/notice-refresh.ts';
 import { refreshOpsMessage, tellCustomer } from '../../bot/ops-announce.ts';
 import { codeSpan } from '../../bot/views/mrkdwn.ts';
 import { customerIssuedReply, customerRejectedReply } from '../../bot/views/operations/ops-message.ts';
@@ -18,6 +19,7 @@ import {
   opsMessageModal,
   parseOpsMetadata,
 } from '../../bot/views/operations/ops-modals.ts';
+import { loadDecisionContext } from '../../db/decisions.ts';
 import {
   loadOpsApplication,
   markRejected,
@@ -115,12 +117,26 @@ export const opsIssuedSubmission =
       locale: p.ops.locale,
       logger,
     });
+    const issuedReply = (locale: Locale) =>
+      customerIssuedReply({ cn: outcome.cn, notAfter: outcome.certificate.notAfter, locale });
+    // The customer's notice itself shows the cycle completed, and its thread says so.
+    const decision = outcome.cycleId ? await loadDecisionContext(deps.db, outcome.cycleId) : null;
+    if (decision) {
+      await refreshNotice(client, {
+        context: decision,
+        cycle: decision.cycle,
+        now,
+        fallbackLocale: deps.locale ?? 'ja',
+        reply: issuedReply,
+        logger,
+      });
+      return;
+    }
     await tellCustomer({
       client,
       application: current ?? application,
       fallbackLocale: deps.locale ?? 'ja',
-      text: (locale) =>
-        customerIssuedReply({ cn: outcome.cn, notAfter: outcome.certificate.notAfter, locale }),
+      text: issuedReply,
       logger,
     });
   };

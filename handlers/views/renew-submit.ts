@@ -262,9 +262,10 @@ export const renewSubmission =
         return;
       }
       csrPem = generated.value.csrPem;
-      // R-CSR-3: the key is sealed at once, bound to its cycle; it is never posted anywhere.
+      // R-CSR-3: the key is sealed at once, bound to its contract (as auto-renewal does, so that one
+      // rule decrypts every stored key, on the application and later on the certificate); never posted.
       encryptedPrivateKey = encryptPrivateKey(generated.value.privateKeyPkcs8Pem, masterKey.value, {
-        context: context.cycle.id,
+        context: context.contract.id,
       });
     }
     const complete = isRenewalDataComplete(

@@ -306,11 +306,16 @@ describe('the operations channel', () => {
       .where(eq(applicationProgress.applicationId, wwwApplication));
     expect(progress).toMatchObject({ status: 'issued', certificateId: stored?.id });
 
-    await waitForCalls(slack, 'chat.update', updates + 1);
+    // Two edits: the operations message, and the customer's notice (its cycle is completed now).
+    await waitForCalls(slack, 'chat.update', updates + 2);
     await waitForCalls(slack, 'chat.postMessage', posts + 1);
-    const update = slack.of('chat.update').at(-1);
+    const edits = slack.of('chat.update').slice(updates);
+    const update = edits.find((u) => u.params.channel === OPS_CHANNEL);
     expect(textsOf(update?.params.blocks)).toContain('発行済みの証明書を登録しました');
     expect(JSON.stringify(update?.params.blocks)).not.toContain(OPS_ACTIONS.issued);
+    const notice = edits.find((u) => u.params.channel === CHANNEL);
+    expect(notice?.params.ts).toBe(PARENT_TS);
+    expect(JSON.stringify(notice?.params.blocks)).not.toContain('renewal.renew');
     const reply = slack.of('chat.postMessage').at(-1);
     expect(reply?.params).toMatchObject({ channel: CHANNEL, thread_ts: PARENT_TS });
     expect(String(reply?.params.text)).toContain('新しい証明書が発行されました');

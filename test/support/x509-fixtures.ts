@@ -210,6 +210,57 @@ export const makeSelfSignedCertificate = async (
   return describeFixture(cert, keys);
 };
 
+/**
+ * What a CA issues for a CSR: a server certificate with the CSR's subject and public key (and its DNS
+ * SANs, else the CN), signed by `issuer` (default: the shared test intermediate). The private key stays
+ * wherever the CSR was made.
+ */
+export const makeCertificateForCsr = async (
+  csrPem: string,
+  options: {
+    readonly notBefore?: Date;
+    /** Default: notBefore + 397 days. */
+    readonly notAfter?: Date;
+    readonly issuer?: FixtureCa;
+  } = {},
+): Promise<{
+  readonly cert: x509.X509Certificate;
+  readonly pem: string;
+  readonly fingerprintSha256Hex: string;
+}> => {
+  const csr = new x509.Pkcs10CertificateRequest(csrPem);
+  const issuer = options.issuer ?? (await testCas()).intermediate;
+  const san = csr.extensions.find(
+    (e): e is x509.SubjectAlternativeNameExtension => e instanceof x509.SubjectAlternativeNameExtension,
+  );
+  const requested = san?.names.items ?? [];
+  const cn = csr.subjectName.getField('CN')[0];
+  const sans: string[] = requested.filter((n) => n.type === 'dns').map((n) => n.value);
+  const notBefore = options.notBefore ?? DEFAULT_NOT_BEFORE;
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: csr.subjectName,
+    issuer: issuer.cert.subject,
+    notBefore,
+    notAfter: options.notAfter ?? new Date(notBefore.getTime() + 397 * DAY_MS),
+    publicKey: csr.publicKey,
+    signingKey: issuer.keys.privateKey,
+    signingAlgorithm: signingAlgorithmOf(issuer.keys),
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(
+        (sans.length > 0 ? sans : cn ? [cn] : []).map((value: string) => ({ type: 'dns' as const, value })),
+      ),
+    ],
+  });
+  return { cert, pem: cert.toString('pem'), fingerprintSha256Hex: sha256Hex(cert.rawData) };
+};
+
 /** Leaf, intermediate and root PEMs of one chain, leaf first. */
 export const makeChain = async (
   options: MakeCertificateOptions,

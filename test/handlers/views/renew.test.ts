@@ -275,7 +275,7 @@ describe('renewal.renew: submit (R-CSR-1, R-CSR-3, R-VETTING-1)', () => {
     const key = parseMasterKey(MASTER_KEY);
     if (!key.ok) throw new Error('master key');
     const opened = decryptPrivateKey(row?.encryptedPrivateKey ?? '', key.value, {
-      context: cycles[cn] ?? '',
+      context: row?.contractId ?? '',
     });
     expect(opened.ok && opened.value).toContain('BEGIN PRIVATE KEY');
     for (const call of slack.calls) expect(JSON.stringify(call.params)).not.toContain('PRIVATE KEY');
