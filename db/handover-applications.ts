@@ -5,13 +5,11 @@ import {
   type CertificateParseReason,
   type CycleReason,
   checkByoCertificate,
-  estimateValidity,
+  contractPeriodEndOfIssued,
   type Locale,
   type NoticeSettings,
   parseCertificateBundle,
   parseCsr,
-  validityCapFor,
-  validityDays,
 } from '../domain/index.ts';
 import type { Database, Executor } from './connection.ts';
 import { type HandoverEvent, toHandoverEvent } from './handover-outbox.ts';
@@ -363,7 +361,15 @@ export async function registerIssuedCertificate(db: Database, request: IssueRequ
           publicKeySha256: leaf.publicKey.spkiSha256,
           // R-CSR-3: the key Kigen generated for this application, still encrypted, goes with its certificate.
           encryptedPrivateKey: application?.encryptedPrivateKey ?? null,
-          contractPeriodEnd: contractPeriodEndOf(contract, application, current ?? null, leaf),
+          contractPeriodEnd: contractPeriodEndOfIssued({
+            category: contract.category,
+            ca: contract.ca,
+            application: application
+              ? { kind: application.kind, periodMonths: application.periodMonths }
+              : null,
+            current: current ?? null,
+            issued: leaf,
+          }),
           registeredBy: request.actor,
           registeredAt: request.now,
         })
@@ -425,39 +431,6 @@ export async function registerIssuedCertificate(db: Database, request: IssueRequ
     if (error instanceof Refused) return { ok: false, reason: error.reason, params: error.params };
     throw error;
   }
-}
-
-/**
- * R-CABF-2, R-VALID-3: a renewed proxy certificate that the CA/B Forum cap cut short does not end the
- * contract period: the period runs on to the expiry the FAQ formula gives (R-VALID-1), with re-issues
- * in between. Recorded on the certificate, so that planning puts the next renewal cycle (and its
- * auto-renewal) at the end of the period and a re-issue notice at the certificate's expiry, instead of
- * asking for a renewal months early. A re-issue stays in the current period. Null otherwise (BYO, a
- * certificate that covers its period, or no basis to compute one).
- */
-function contractPeriodEndOf(
-  contract: Target['contract'],
-  application: Target['application'],
-  current: { readonly notAfter: Date; readonly contractPeriodEnd: Date | null } | null,
-  leaf: { readonly notBefore: Date; readonly notAfter: Date },
-): Date | null {
-  if (contract.category !== 'proxy' || !contract.ca || !application || !current) return null;
-  const currentEnd = current.contractPeriodEnd ?? current.notAfter;
-  let end: Date | null = null;
-  if (application.kind === 'reissue') end = currentEnd;
-  else {
-    const estimate = estimateValidity({
-      ca: contract.ca,
-      periodMonths: application.periodMonths,
-      issuedAt: leaf.notBefore,
-      oldNotAfter: currentEnd,
-    });
-    // Only a certificate the cap cut short: within the cap of its issue date, while the period is not.
-    const cap = validityCapFor(leaf.notBefore).maxDays;
-    if (estimate.ok && estimate.value.capped && validityDays(leaf.notBefore, leaf.notAfter) <= cap)
-      end = estimate.value.contractPeriodEnd;
-  }
-  return end && end.getTime() > leaf.notAfter.getTime() ? end : null;
 }
 
 type Target = {

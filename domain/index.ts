@@ -5,6 +5,8 @@
 export * from './cabf-limits.ts';
 /** Product catalogue: allowed renewal periods (R-CHANGE-1), auto-renewal periods (R-AUTO-3), vetting (R-VETTING-1). */
 export * from './catalogue.ts';
+/** Contract period of an issued certificate that the CA/B Forum cap cut short (R-CABF-2). */
+export { type ContractPeriodInput, contractPeriodEndOfIssued } from './contract-period.ts';
 /** Vocabulary of contracts: CA, category, CSR method, periods, roles, application kinds, DN, applicant, locale. */
 export * from './contract-terms.ts';
 /** Vocabulary of renewal cycles: cycle states, notice kinds, notice delivery statuses. */

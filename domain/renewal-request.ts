@@ -202,11 +202,14 @@ export const buildAutoRenewalApplication = (
   previous: Application,
   product: Product,
   now: Date,
+  /** The period a group admin chose for this cycle (R-CHANGE-1), if any. */
+  chosenPeriod: PeriodMonths | null = null,
 ): Result<AutoRenewalApplication, AutoRenewalReason> => {
   if (product.id !== previous.productId) {
     return err('renewal.product_mismatch', { previous: previous.productId, given: product.id });
   }
-  const period = autoRenewalPeriod(product, previous.periodMonths);
+  // R-CHANGE-1: a period chosen for this cycle is kept for the automatic renewal too.
+  const period = autoRenewalPeriod(product, chosenPeriod ?? previous.periodMonths);
   return ok({
     kind: 'auto_renewal',
     productId: previous.productId,

@@ -57,9 +57,7 @@ export async function autoRenewAtDataDeadline(
   const masterKey = parseMasterKey(input.masterKey);
   if (!masterKey.ok) return { ok: false, retryable: true, error: masterKey.reason };
 
-  // R-CHANGE-1: a period chosen for this cycle is kept for the automatic renewal too.
-  const basis: Application = { ...previous, periodMonths: cycle.chosenPeriod ?? previous.periodMonths };
-  const built = buildAutoRenewalApplication(basis, product.value, now);
+  const built = buildAutoRenewalApplication(previous, product.value, now, cycle.chosenPeriod);
   if (!built.ok) return { ok: false, retryable: false, error: built.reason };
   const application = built.value;
   const keys = await generateKeyAndCsr(application.dn);

@@ -220,6 +220,12 @@ describe('auto-renewal application', () => {
     ]);
   });
 
+  it('R-CHANGE-1: a period chosen for the cycle is kept for the automatic renewal', () => {
+    // The previous 2-year period would be shortened to 1 year; the admin chose 6 months.
+    const result = buildAutoRenewalApplication(previous, CLOUD, now, 6);
+    expect(result.ok && [result.value.periodMonths, result.value.period.shortened]).toEqual([6, false]);
+  });
+
   it('R-AUTO-3: a GlobalSign quick 5-year contract is auto-renewed for 1 year', () => {
     const gs: Application = {
       ...previous,
