@@ -1,8 +1,14 @@
-import type { RespondFn } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  ButtonAction,
+  RespondFn,
+  SlackActionMiddlewareArgs,
+} from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { escapeMrkdwn, type Locale } from '../../bot/i18n/locale.ts';
-import type { RefreshLogger } from '../../bot/notice-refresh.ts';
+import { type RefreshLogger, refreshNotice } from '../../bot/notice-refresh.ts';
 import {
   type DecisionMessage,
   type Refusal,
@@ -12,6 +18,8 @@ import type { PeriodChoice } from '../../bot/views/decisions/modal-parts.ts';
 import {
   type DecisionContext,
   type DecisionOutcome,
+  type DecisionRequest,
+  decide,
   loadDecisionContext,
   recordDecisionRefusal,
   roleIn,
@@ -62,8 +70,10 @@ export const parseModalMetadata = (raw: string): ModalMetadata | null => {
   }
 };
 
+export type UserActor = Actor & { type: 'user' };
+
 export type Loaded =
-  | { readonly ok: true; readonly context: DecisionContext; readonly actor: Actor & { type: 'user' } }
+  | { readonly ok: true; readonly context: DecisionContext; readonly actor: UserActor }
   | { readonly ok: false; readonly refusal: Refusal; readonly context: DecisionContext | null };
 
 /** The decision context of a cycle for this user; a cycle or contract that is gone is refused. */
@@ -72,7 +82,7 @@ export async function loadForUser(deps: HandlerDeps, cycleId: string, userId: st
   if (!parsed.success) return { ok: false, refusal: { kind: 'invalid' }, context: null };
   const context = await loadDecisionContext(deps.db, parsed.data);
   if (!context) return { ok: false, refusal: { kind: 'contract_gone' }, context: null };
-  return { ok: true, context, actor: roleIn(context, userId) as Actor & { type: 'user' } };
+  return { ok: true, context, actor: roleIn(context, userId) as UserActor };
 }
 
 /** A domain reason in the vocabulary of the messages. */
@@ -249,3 +259,121 @@ export function probePeriod(context: DecisionContext): PeriodMonths | null {
   if (!known) return null;
   return known.allowed.find((p) => p !== context.cycle.chosenPeriod) ?? known.allowed[0] ?? null;
 }
+
+/** A decision taken, or the refusal to answer with (already recorded by `decide`). */
+export type Decision =
+  | { readonly ok: true; readonly cycle: RenewalCycle; readonly changed: boolean }
+  | { readonly ok: false; readonly refusal: Refusal; readonly outcome: DecisionOutcome };
+
+/** What a decision adds to the loaded cycle, the user and the time. */
+export type DecisionStep = Omit<DecisionRequest, 'cycleId' | 'actor' | 'now'>;
+
+/** Takes one decision on the loaded cycle, as the user, at `now`. */
+export async function decideOn(
+  deps: HandlerDeps,
+  on: { readonly context: DecisionContext; readonly actor: UserActor; readonly now: Date },
+  step: DecisionStep,
+): Promise<Decision> {
+  const outcome = await decide(deps.db, {
+    cycleId: on.context.cycle.id,
+    actor: on.actor,
+    now: on.now,
+    ...step,
+  });
+  if (outcome.kind === 'decided') return { ok: true, cycle: outcome.cycle, changed: outcome.changed };
+  return { ok: false, refusal: refusalOfOutcome(outcome, on.context) ?? { kind: 'invalid' }, outcome };
+}
+
+/** Edits the notice of the cycle after a decision and replies in its thread (in the channel's language). */
+export type NoticeRefresh = (cycle: RenewalCycle, reply: (locale: Locale) => string) => Promise<void>;
+
+export const noticeRefresh =
+  (
+    deps: HandlerDeps,
+    client: WebClient,
+    at: {
+      readonly context: DecisionContext;
+      readonly now: Date;
+      readonly clickedMessage: { readonly channel: string; readonly ts: string } | null;
+      readonly logger: RefreshLogger;
+    },
+  ): NoticeRefresh =>
+  (cycle, reply) =>
+    refreshNotice(client, {
+      context: at.context,
+      cycle,
+      now: at.now,
+      fallbackLocale: deps.locale ?? 'ja',
+      clickedMessage: at.clickedMessage,
+      logger: at.logger,
+      reply,
+    });
+
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/** A click on a notice button, with the cycle loaded for the user who clicked. */
+export type ButtonClick = {
+  readonly context: DecisionContext;
+  readonly actor: UserActor;
+  readonly userId: string;
+  readonly locale: Locale;
+  readonly now: Date;
+  readonly args: ButtonArgs;
+  /** What a modal opened by this click carries to its submission: the cycle and the notice. */
+  readonly modalMetadata: ModalMetadata;
+  /** Takes the decision; a refusal is answered to the user and gives null. */
+  readonly decide: (step: DecisionStep) => Promise<{ cycle: RenewalCycle; changed: boolean } | null>;
+  readonly refresh: NoticeRefresh;
+};
+
+/**
+ * The listener of a notice button: ack, then the user's language and the cycle as this user sees it;
+ * a refusal (from the loading, or the one `run` returns) is recorded as `action` and answered privately.
+ */
+export const decisionButton =
+  (
+    deps: HandlerDeps,
+    spec: {
+      readonly action: string;
+      /** The rule: acts, or returns the refusal to record and answer. */
+      readonly run: (click: ButtonClick) => Promise<Refusal | undefined> | Promise<void>;
+    },
+  ) =>
+  async (args: ButtonArgs): Promise<void> => {
+    const { ack, body, action, respond, client, logger } = args;
+    await ack();
+    const now = deps.now();
+    const userId = body.user.id;
+    const [locale, loaded] = await Promise.all([
+      deps.userLocale(client, userId),
+      loadForUser(deps, action.value ?? '', userId),
+    ]);
+    const refuse = async (refusal: Refusal) => {
+      await auditRefusal(
+        deps,
+        { userId, action: spec.action, refusal, context: loaded.context, cycleId: action.value, now },
+        logger,
+      );
+      await answerRefusal(respond, locale, refusal);
+    };
+    if (!loaded.ok) return refuse(loaded.refusal);
+    const { context, actor } = loaded;
+    const clicked = clickedMessageOf(body);
+    const refusal = await spec.run({
+      context,
+      actor,
+      userId,
+      locale,
+      now,
+      args,
+      modalMetadata: { c: context.cycle.id, ...(clicked ? { ch: clicked.channel, ts: clicked.ts } : {}) },
+      decide: async (step) => {
+        const decision = await decideOn(deps, { context, actor, now }, step);
+        if (decision.ok) return decision;
+        await answerRefusal(respond, locale, decision.refusal);
+        return null;
+      },
+      refresh: noticeRefresh(deps, client, { context, now, clickedMessage: clicked, logger }),
+    });
+    if (refusal) await refuse(refusal);
+  };

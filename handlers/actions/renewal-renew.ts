@@ -1,28 +1,11 @@
-import type {
-  AllMiddlewareArgs,
-  App,
-  BlockAction,
-  ButtonAction,
-  SlackActionMiddlewareArgs,
-} from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Locale } from '../../bot/i18n/locale.ts';
 import { renewModal } from '../../bot/views/decisions/renew-modal.ts';
 import { NOTICE_ACTIONS } from '../../bot/views/notice-message.ts';
 import type { DecisionContext } from '../../db/decisions.ts';
 import { lookUpDcv, normaliseCommonName, type PeriodMonths } from '../../domain/index.ts';
 import type { HandlerDeps } from '../deps.ts';
-import {
-  answerRefusal,
-  auditRefusal,
-  clickedMessageOf,
-  loadForUser,
-  periodChoices,
-  precheck,
-  productName,
-  productOf,
-} from './decision-support.ts';
-
-type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+import { decisionButton, periodChoices, precheck, productName, productOf } from './decision-support.ts';
 
 /** R-WWW-1: the name the www option adds: the base name for `www.` CNs, else `www.` + CN. */
 export const wwwNameOf = (cn: string): string => (cn.startsWith('www.') ? cn.slice(4) : `www.${cn}`);
@@ -65,67 +48,51 @@ export function renewModalFor(
  * GlobalSign the approver choices are looked up in DNS afterwards and filled in with `views.update`
  * and the view's hash (R-DCV-5: the look-up may take seconds).
  */
-export const renewButton =
-  (deps: HandlerDeps) =>
-  async ({ ack, body, action, respond, client, logger }: ButtonArgs): Promise<void> => {
-    await ack();
-    const now = deps.now();
-    const userId = body.user.id;
-    const [locale, loaded] = await Promise.all([
-      deps.userLocale(client, userId),
-      loadForUser(deps, action.value ?? '', userId),
-    ]);
-    const refuse = async (refusal: Parameters<typeof answerRefusal>[2]) => {
-      await auditRefusal(
-        deps,
-        { userId, action: 'requestRenewal', refusal, context: loaded.context, cycleId: action.value, now },
-        logger,
-      );
-      await answerRefusal(respond, locale, refusal);
-    };
-    if (!loaded.ok) return refuse(loaded.refusal);
-    const { context, actor } = loaded;
-    if (context.contract.category === 'byo') return refuse({ kind: 'not_for_byo' });
-    const decided = precheck(context, { type: 'requestRenewal', actor }, now);
-    if (decided.refusal) return refuse(decided.refusal);
-    if (!decided.changed) return refuse({ kind: 'already_decided', cycle: context.cycle });
-    const data = precheck(context, { type: 'submitRenewalData', actor, complete: true }, now);
-    if (data.refusal) return refuse(data.refusal);
-    const known = productOf(context);
-    if (!known) return refuse({ kind: 'unknown_product' });
-    const clicked = clickedMessageOf(body);
-    const metadata = { c: context.cycle.id, ...(clicked ? { ch: clicked.channel, ts: clicked.ts } : {}) };
-    const view = renewModalFor(context, locale, now, metadata, null);
-    if (!view) return refuse({ kind: 'no_previous_application' });
-    const opened = await client.views.open({ trigger_id: body.trigger_id, view });
-    if (known.product.ca !== 'globalsign') return;
+export const renewButton = (deps: HandlerDeps) =>
+  decisionButton(deps, {
+    action: 'requestRenewal',
+    run: async ({ context, actor, locale, now, args, modalMetadata: metadata }) => {
+      const { client, body, logger } = args;
+      if (context.contract.category === 'byo') return { kind: 'not_for_byo' };
+      const decided = precheck(context, { type: 'requestRenewal', actor }, now);
+      if (decided.refusal) return decided.refusal;
+      if (!decided.changed) return { kind: 'already_decided', cycle: context.cycle };
+      const data = precheck(context, { type: 'submitRenewalData', actor, complete: true }, now);
+      if (data.refusal) return data.refusal;
+      const known = productOf(context);
+      if (!known) return { kind: 'unknown_product' };
+      const view = renewModalFor(context, locale, now, metadata, null);
+      if (!view) return { kind: 'no_previous_application' };
+      const opened = await client.views.open({ trigger_id: body.trigger_id, view });
+      if (known.product.ca !== 'globalsign') return;
 
-    const name = normaliseCommonName(context.contract.cn);
-    const live = name.ok
-      ? await lookUpDcv(deps.resolver, { name: name.value, ca: 'globalsign', on: now })
-      : null;
-    const choices = live ? live.choices.map((c) => c.address) : [];
-    const previous = context.previousApplication?.approverAddress;
-    // The previous address stays selectable when DNS could not be asked (R-DCV-5: never "no record").
-    const offered = [
-      ...new Set([...choices, ...(live?.lookupFailures.length && previous ? [previous] : [])]),
-    ];
-    const filled = renewModalFor(
-      context,
-      locale,
-      now,
-      metadata,
-      offered,
-      !live || live.lookupFailures.length > 0,
-    );
-    if (!filled || !opened.view?.id) return;
-    try {
-      await client.views.update({ view_id: opened.view.id, hash: opened.view.hash, view: filled });
-    } catch (error) {
-      // hash_conflict: the user already moved on (or submitted); their view wins.
-      logger.warn({ err: error }, 'The Renew modal could not be filled with the approver choices');
-    }
-  };
+      const name = normaliseCommonName(context.contract.cn);
+      const live = name.ok
+        ? await lookUpDcv(deps.resolver, { name: name.value, ca: 'globalsign', on: now })
+        : null;
+      const choices = live ? live.choices.map((c) => c.address) : [];
+      const previous = context.previousApplication?.approverAddress;
+      // The previous address stays selectable when DNS could not be asked (R-DCV-5: never "no record").
+      const offered = [
+        ...new Set([...choices, ...(live?.lookupFailures.length && previous ? [previous] : [])]),
+      ];
+      const filled = renewModalFor(
+        context,
+        locale,
+        now,
+        metadata,
+        offered,
+        !live || live.lookupFailures.length > 0,
+      );
+      if (!filled || !opened.view?.id) return;
+      try {
+        await client.views.update({ view_id: opened.view.id, hash: opened.view.hash, view: filled });
+      } catch (error) {
+        // hash_conflict: the user already moved on (or submitted); their view wins.
+        logger.warn({ err: error }, 'The Renew modal could not be filled with the approver choices');
+      }
+    },
+  });
 
 export function register(app: App, deps: HandlerDeps): void {
   app.action<BlockAction<ButtonAction>>(NOTICE_ACTIONS.renew, renewButton(deps));

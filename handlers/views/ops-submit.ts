@@ -42,10 +42,18 @@ function textOf(view: ViewOutput, blockId: string): string | null {
 
 /**
  * Staff checks and the application, for both modals: the check is repeated on submission (a modal
- * may outlive a membership, and a submission can be forged without the button).
+ * may outlive a membership, and a submission can be forged without the button). A refusal is answered
+ * in the modal (and a non-staff one recorded); then null.
  */
-async function prepare(deps: HandlerDeps, args: SubmitArgs, field: string, max: number) {
-  const { body, view, client } = args;
+async function prepare(
+  deps: HandlerDeps,
+  args: SubmitArgs,
+  opsView: (typeof OPS_VIEWS)[keyof typeof OPS_VIEWS],
+  field: string,
+  max: number,
+  now: Date,
+) {
+  const { ack, body, view, client } = args;
   const userId = body.user.id;
   const ops = deps.operations;
   const metadata = parseOpsMetadata(view.private_metadata);
@@ -55,7 +63,23 @@ async function prepare(deps: HandlerDeps, args: SubmitArgs, field: string, max: 
   ]);
   const t = operationsText[locale];
   const text = textOf(view, field);
-  return { userId, ops, metadata, locale, staff, t, text, tooLong: text !== null && text.length > max };
+  if (!ops || !staff) {
+    await ack({ response_action: 'update', view: opsMessageModal(locale, t.notStaff) });
+    await recordAudit(deps.db, {
+      actor: userId,
+      action: 'ops.refused',
+      at: now,
+      detail: { view: opsView, reason: 'not_staff', applicationId: metadata?.a ?? null },
+    });
+    return null;
+  }
+  const application = metadata ? await loadOpsApplication(deps.db, metadata.a) : null;
+  if (!application || text === null) {
+    await ack({ response_action: 'update', view: opsMessageModal(locale, t.applicationGone) });
+    return null;
+  }
+  const message = metadata?.ch && metadata.ts ? { channel: metadata.ch, ts: metadata.ts } : null;
+  return { userId, ops, message, locale, t, text, tooLong: text.length > max, application };
 }
 
 export const opsIssuedSubmission =
@@ -63,22 +87,16 @@ export const opsIssuedSubmission =
   async (args: SubmitArgs): Promise<void> => {
     const { ack, client, logger } = args;
     const now = deps.now();
-    const p = await prepare(deps, args, OPS_FIELDS.certificate, OPS_FIELD_LIMITS.certificate);
-    if (!p.ops || !p.staff) {
-      await ack({ response_action: 'update', view: opsMessageModal(p.locale, p.t.notStaff) });
-      await recordAudit(deps.db, {
-        actor: p.userId,
-        action: 'ops.refused',
-        at: now,
-        detail: { view: OPS_VIEWS.issued, reason: 'not_staff', applicationId: p.metadata?.a ?? null },
-      });
-      return;
-    }
-    const application = p.metadata ? await loadOpsApplication(deps.db, p.metadata.a) : null;
-    if (!application || p.text === null) {
-      await ack({ response_action: 'update', view: opsMessageModal(p.locale, p.t.applicationGone) });
-      return;
-    }
+    const p = await prepare(
+      deps,
+      args,
+      OPS_VIEWS.issued,
+      OPS_FIELDS.certificate,
+      OPS_FIELD_LIMITS.certificate,
+      now,
+    );
+    if (!p) return;
+    const { application } = p;
     if (p.text.trim() === '' || p.tooLong) {
       const error = p.tooLong ? p.t.errorTooLong({ max: OPS_FIELD_LIMITS.certificate }) : p.t.errorRequired;
       await ack({ response_action: 'errors', errors: { [OPS_FIELDS.certificate]: error } });
@@ -108,12 +126,11 @@ export const opsIssuedSubmission =
       ),
     });
     if (!outcome.changed) return;
-    const message = p.metadata?.ch && p.metadata.ts ? { channel: p.metadata.ch, ts: p.metadata.ts } : null;
     const current = await refreshOpsMessage({
       client,
       db: deps.db,
       applicationId: application.applicationId,
-      message,
+      message: p.message,
       locale: p.ops.locale,
       logger,
     });
@@ -146,22 +163,9 @@ export const opsRejectedSubmission =
   async (args: SubmitArgs): Promise<void> => {
     const { ack, client, logger } = args;
     const now = deps.now();
-    const p = await prepare(deps, args, OPS_FIELDS.reason, OPS_FIELD_LIMITS.reason);
-    if (!p.ops || !p.staff) {
-      await ack({ response_action: 'update', view: opsMessageModal(p.locale, p.t.notStaff) });
-      await recordAudit(deps.db, {
-        actor: p.userId,
-        action: 'ops.refused',
-        at: now,
-        detail: { view: OPS_VIEWS.rejected, reason: 'not_staff', applicationId: p.metadata?.a ?? null },
-      });
-      return;
-    }
-    const application = p.metadata ? await loadOpsApplication(deps.db, p.metadata.a) : null;
-    if (!application || p.text === null) {
-      await ack({ response_action: 'update', view: opsMessageModal(p.locale, p.t.applicationGone) });
-      return;
-    }
+    const p = await prepare(deps, args, OPS_VIEWS.rejected, OPS_FIELDS.reason, OPS_FIELD_LIMITS.reason, now);
+    if (!p) return;
+    const { application } = p;
     const reason = p.text.trim();
     if (reason === '' || p.tooLong) {
       const error = p.tooLong ? p.t.errorTooLong({ max: OPS_FIELD_LIMITS.reason }) : p.t.errorRequired;
@@ -187,12 +191,11 @@ export const opsRejectedSubmission =
       view: opsMessageModal(p.locale, p.t.rejectedDone({ cn: codeSpan(application.contract.cn) })),
     });
     if (!outcome.changed) return;
-    const message = p.metadata?.ch && p.metadata.ts ? { channel: p.metadata.ch, ts: p.metadata.ts } : null;
     await refreshOpsMessage({
       client,
       db: deps.db,
       applicationId: application.applicationId,
-      message,
+      message: p.message,
       locale: p.ops.locale,
       logger,
     });

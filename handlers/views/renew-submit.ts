@@ -1,13 +1,12 @@
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { App, ViewSubmitAction } from '@slack/bolt';
 import { decisionText } from '../../bot/i18n/decisions.ts';
 import type { Locale } from '../../bot/i18n/locale.ts';
 import { noticeText } from '../../bot/i18n/notices.ts';
-import { refreshNotice } from '../../bot/notice-refresh.ts';
 import { refusalText, textMessage, whoWhen } from '../../bot/views/decisions/decision-messages.ts';
-import { DECISION_VIEWS, estimateLine, messageModal } from '../../bot/views/decisions/modal-parts.ts';
+import { DECISION_VIEWS, estimateLine } from '../../bot/views/decisions/modal-parts.ts';
 import { RENEW_FIELD_LIMITS } from '../../bot/views/decisions/renew-modal.ts';
 import { codeSpan } from '../../bot/views/mrkdwn.ts';
-import { type DecisionContext, decide } from '../../db/decisions.ts';
+import type { DecisionContext } from '../../db/decisions.ts';
 import {
   type Applicant,
   applyRenewalChanges,
@@ -25,21 +24,16 @@ import {
   vettingExpectations,
 } from '../../domain/index.ts';
 import {
-  auditRefusal,
-  loadForUser,
   type ModalMetadata,
-  parseModalMetadata,
   periodChoices,
   postPrivately,
   precheck,
   productOf,
-  refusalOfOutcome,
 } from '../actions/decision-support.ts';
 import { wwwNameOf } from '../actions/renewal-renew.ts';
 import type { HandlerDeps } from '../deps.ts';
-import { checkedOf, parseState, type StateValues, selectedOf, textOf } from './view-support.ts';
+import { checkedOf, decisionSubmission, type StateValues, selectedOf, textOf } from './view-support.ts';
 
-type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Errors = Record<string, string>;
 type TextField = keyof typeof RENEW_FIELD_LIMITS;
 
@@ -201,137 +195,90 @@ async function checkRenewal(
  * the modal closes, a fresh key and CSR are made when the provider generates them (R-CSR-3, stored
  * encrypted), and one transaction requests the renewal, records the data and inserts the application.
  */
-export const renewSubmission =
-  (deps: HandlerDeps) =>
-  async ({ ack, body, view, client, logger }: SubmitArgs): Promise<void> => {
-    const now = deps.now();
-    const userId = body.user.id;
-    const locale = await deps.userLocale(client, userId);
-    const t = decisionText[locale];
-    const metadata = parseModalMetadata(view.private_metadata);
-    const values = parseState(view);
-    const read = values ? readForm(values, locale) : null;
-    const refuse = async (refusal: Parameters<typeof refusalText>[1], context: DecisionContext | null) => {
-      await ack({ response_action: 'update', view: messageModal(locale, refusalText(locale, refusal)) });
-      await auditRefusal(
-        deps,
-        { userId, action: 'requestRenewal', refusal, context, cycleId: metadata?.c ?? null, now },
-        logger,
-      );
-    };
-    if (!metadata || !read) return refuse({ kind: 'invalid' }, null);
-    const loaded = await loadForUser(deps, metadata.c, userId);
-    if (!loaded.ok) return refuse(loaded.refusal, null);
-    const { context, actor } = loaded;
-    const known = productOf(context);
-    if (context.contract.category === 'byo') return refuse({ kind: 'not_for_byo' }, context);
-    if (!known) return refuse({ kind: 'unknown_product' }, context);
-    const decided = precheck(context, { type: 'requestRenewal', actor }, now);
-    if (decided.refusal) return refuse(decided.refusal, context);
-    if (!decided.changed) return refuse({ kind: 'already_decided', cycle: context.cycle }, context);
-    const data = precheck(context, { type: 'submitRenewalData', actor, complete: true }, now);
-    if (data.refusal) return refuse(data.refusal, context);
-    if (Object.keys(read.errors).length > 0) {
-      await ack({ response_action: 'errors', errors: read.errors });
-      return;
-    }
-    const checked = await checkRenewal(deps, context, known.product, read.form, metadata, locale);
-    if (!checked.ok) {
-      await ack({ response_action: 'errors', errors: checked.errors });
-      return;
-    }
-    await ack();
+export const renewSubmission = (deps: HandlerDeps) =>
+  decisionSubmission(deps, {
+    action: 'requestRenewal',
+    read: (values, locale) => {
+      const read = readForm(values, locale);
+      return read ? { form: read } : null;
+    },
+    run: async ({ form: read, metadata, context, actor, userId, locale, t, now, args, ...answer }) => {
+      const { client, logger } = args;
+      const known = productOf(context);
+      if (context.contract.category === 'byo') return { kind: 'not_for_byo' };
+      if (!known) return { kind: 'unknown_product' };
+      const decided = precheck(context, { type: 'requestRenewal', actor }, now);
+      if (decided.refusal) return decided.refusal;
+      if (!decided.changed) return { kind: 'already_decided', cycle: context.cycle };
+      const data = precheck(context, { type: 'submitRenewalData', actor, complete: true }, now);
+      if (data.refusal) return data.refusal;
+      if (Object.keys(read.errors).length > 0) return answer.showErrors(read.errors);
+      const checked = await checkRenewal(deps, context, known.product, read.form, metadata, locale);
+      if (!checked.ok) return answer.showErrors(checked.errors);
+      await args.ack();
 
-    const channel = metadata.ch ?? context.contract.slackChannelId;
-    const { draft, reusedKey } = checked.value;
-    let csrPem = draft.csrPem;
-    let encryptedPrivateKey: string | null = null;
-    if (draft.csrMethod === 'provider') {
-      const masterKey = parseMasterKey(deps.masterKey);
-      const generated = await generateKeyAndCsr(draft.dn, {
-        sans: draft.wwwOption ? [wwwNameOf(draft.dn.cn)] : [],
+      const channel = metadata.ch ?? context.contract.slackChannelId;
+      const tell = (text: string) => postPrivately(client, channel, userId, textMessage(text), logger);
+      const { draft, reusedKey } = checked.value;
+      let csrPem = draft.csrPem;
+      let encryptedPrivateKey: string | null = null;
+      if (draft.csrMethod === 'provider') {
+        const masterKey = parseMasterKey(deps.masterKey);
+        const generated = await generateKeyAndCsr(draft.dn, {
+          sans: draft.wwwOption ? [wwwNameOf(draft.dn.cn)] : [],
+        });
+        if (!masterKey.ok || !generated.ok) {
+          await tell(masterKey.ok ? t.errorKeyGeneration : t.errorMasterKey);
+          return;
+        }
+        csrPem = generated.value.csrPem;
+        // R-CSR-3: the key is sealed at once, bound to its contract (as auto-renewal does, so that one
+        // rule decrypts every stored key, on the application and later on the certificate); never posted.
+        encryptedPrivateKey = encryptPrivateKey(generated.value.privateKeyPkcs8Pem, masterKey.value, {
+          context: context.contract.id,
+        });
+      }
+      const complete = isRenewalDataComplete(
+        {
+          dn: draft.dn,
+          applicant: draft.applicant,
+          csrMethod: draft.csrMethod,
+          csrPem,
+          approverEmail: draft.approverEmail,
+        },
+        known.product,
+      ).complete;
+      const decision = await answer.decide({
+        commands: [
+          { type: 'requestRenewal', actor, period: draft.periodMonths },
+          { type: 'submitRenewalData', actor, complete },
+        ],
+        firstMustChange: true,
+        application: {
+          dn: draft.dn,
+          applicant: draft.applicant,
+          periodMonths: draft.periodMonths,
+          csrMethod: draft.csrMethod,
+          csrPem: csrPem ?? '',
+          wwwOption: draft.wwwOption,
+          approverAddress: draft.approverEmail,
+          encryptedPrivateKey,
+        },
+        detail: {
+          periodMonths: draft.periodMonths,
+          csrMethod: draft.csrMethod,
+          reusedKey,
+          wwwOption: draft.wwwOption,
+        },
       });
-      if (!masterKey.ok || !generated.ok) {
-        await postPrivately(
-          client,
-          channel,
-          userId,
-          textMessage(masterKey.ok ? t.errorKeyGeneration : t.errorMasterKey),
-          logger,
-        );
+      if (!decision.ok) {
+        await tell(refusalText(locale, decision.refusal));
         return;
       }
-      csrPem = generated.value.csrPem;
-      // R-CSR-3: the key is sealed at once, bound to its contract (as auto-renewal does, so that one
-      // rule decrypts every stored key, on the application and later on the certificate); never posted.
-      encryptedPrivateKey = encryptPrivateKey(generated.value.privateKeyPkcs8Pem, masterKey.value, {
-        context: context.contract.id,
-      });
-    }
-    const complete = isRenewalDataComplete(
-      {
-        dn: draft.dn,
-        applicant: draft.applicant,
-        csrMethod: draft.csrMethod,
-        csrPem,
-        approverEmail: draft.approverEmail,
-      },
-      known.product,
-    ).complete;
-    const outcome = await decide(deps.db, {
-      cycleId: context.cycle.id,
-      actor,
-      commands: [
-        { type: 'requestRenewal', actor, period: draft.periodMonths },
-        { type: 'submitRenewalData', actor, complete },
-      ],
-      now,
-      firstMustChange: true,
-      application: {
-        dn: draft.dn,
-        applicant: draft.applicant,
-        periodMonths: draft.periodMonths,
-        csrMethod: draft.csrMethod,
-        csrPem: csrPem ?? '',
-        wwwOption: draft.wwwOption,
-        approverAddress: draft.approverEmail,
-        encryptedPrivateKey,
-      },
-      detail: {
-        periodMonths: draft.periodMonths,
-        csrMethod: draft.csrMethod,
-        reusedKey,
-        wwwOption: draft.wwwOption,
-      },
-    });
-    const refusal = refusalOfOutcome(outcome, context);
-    if (refusal || outcome.kind !== 'decided') {
-      await postPrivately(
-        client,
-        channel,
-        userId,
-        textMessage(refusalText(locale, refusal ?? { kind: 'invalid' })),
-        logger,
-      );
-      return;
-    }
-    const cycle = outcome.cycle;
-    await postPrivately(
-      client,
-      channel,
-      userId,
-      textMessage(t.renewDone({ cn: codeSpan(context.contract.cn) })),
-      logger,
-    );
-    const choice = periodChoices(context, now).find((c) => c.period === draft.periodMonths);
-    await refreshNotice(client, {
-      context,
-      cycle,
-      now,
-      fallbackLocale: deps.locale ?? 'ja',
-      clickedMessage: metadata.ch && metadata.ts ? { channel: metadata.ch, ts: metadata.ts } : null,
-      logger,
-      reply: (l) =>
+      const cycle = decision.cycle;
+      await tell(t.renewDone({ cn: codeSpan(context.contract.cn) }));
+      const choice = periodChoices(context, now).find((c) => c.period === draft.periodMonths);
+      await answer.refresh(cycle, (l) =>
         renewReply(
           l,
           context,
@@ -341,8 +288,9 @@ export const renewSubmission =
           reusedKey,
           choice ? estimateLine(choice, l) : null,
         ),
-    });
-  };
+      );
+    },
+  });
 
 /** The thread reply: who renewed, the period and estimate, and what the CA may do next (R-VETTING-1). */
 function renewReply(

@@ -3,34 +3,13 @@ import nock from 'nock';
 import { vi } from 'vitest';
 import type { Database } from '../../db/connection.ts';
 import { contracts, renewalCycles } from '../../db/schema.ts';
-import {
-  CHANNEL,
-  type CommandRun,
-  postSigned,
-  responseUrl,
-  SLACK_API,
-  sign,
-  USERS,
-} from './slack-harness.ts';
+import { CHANNEL, type CommandRun, postSigned, responseUrl, SLACK_API, USERS } from './slack-harness.ts';
 
 /** A signed request as Slack retries it (`x-slack-retry-num`, `x-slack-retry-reason`). */
-async function postRetry(port: number, body: string, retryNum: number) {
-  const timestamp = Math.floor(Date.now() / 1000);
-  const started = performance.now();
-  const response = await fetch(`http://127.0.0.1:${port}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': sign(body, timestamp),
-      'x-slack-retry-num': String(retryNum),
-      'x-slack-retry-reason': 'http_timeout',
-    },
-    body,
+const postRetry = (port: number, body: string, retryNum: number) =>
+  postSigned(port, body, {
+    headers: { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'http_timeout' },
   });
-  const ackBody = await response.text();
-  return { status: response.status, ackMs: performance.now() - started, ackBody };
-}
 
 /** Contracts with a current certificate each, so that every one has an open renewal cycle. */
 export const DECISION_SEED = `

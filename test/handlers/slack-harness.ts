@@ -268,11 +268,14 @@ export type Posted = {
   readonly ackBody: string;
 };
 
-/** POSTs a form body to /slack/events, signed like Slack (or not: `signature`, `timestamp`). */
+/**
+ * POSTs a form body to /slack/events, signed like Slack (or not: `signature`, `timestamp`), with any
+ * further `headers` Slack adds (its retry headers, say).
+ */
 export async function postSigned(
   port: number,
   body: string,
-  options: { timestamp?: number; signature?: string } = {},
+  options: { timestamp?: number; signature?: string; headers?: Record<string, string> } = {},
 ): Promise<Posted> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const started = performance.now();
@@ -282,6 +285,7 @@ export async function postSigned(
       'content-type': 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': options.signature ?? sign(body, timestamp),
+      ...options.headers,
     },
     body,
   });

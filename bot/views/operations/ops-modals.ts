@@ -38,47 +38,50 @@ function input(blockId: string, label: string, maxLength: number, multiline: boo
   };
 }
 
-/** "Certificate issued": paste the certificate the CA issued. */
-export function opsIssuedModal(p: {
-  locale: Locale;
-  cn: string;
-  metadata: OpsModalMetadata;
-}): slack.ModalView {
+type OpsModal = { locale: Locale; cn: string; metadata: OpsModalMetadata };
+
+/** A staff modal: an introduction naming the CN, and one multi-line text input. */
+function opsFormModal(
+  p: OpsModal,
+  view: (typeof OPS_VIEWS)[keyof typeof OPS_VIEWS],
+  field: keyof typeof OPS_FIELDS,
+  text: (t: (typeof operationsText)[Locale]) => {
+    title: string;
+    submit: string;
+    intro: string;
+    label: string;
+  },
+): slack.ModalView {
   const t = operationsText[p.locale];
+  const { title, submit, intro: introText, label } = text(t);
   return {
     type: 'modal',
-    callback_id: OPS_VIEWS.issued,
+    callback_id: view,
     private_metadata: JSON.stringify(p.metadata),
-    title: plain(t.issuedTitle),
-    submit: plain(t.issuedSubmit),
+    title: plain(title),
+    submit: plain(submit),
     close: plain(t.cancel),
-    blocks: [
-      intro(t.issuedIntro({ cn: codeSpan(p.cn) })),
-      input(OPS_FIELDS.certificate, t.issuedLabel, OPS_FIELD_LIMITS.certificate, true),
-    ],
+    blocks: [intro(introText), input(OPS_FIELDS[field], label, OPS_FIELD_LIMITS[field], true)],
   };
 }
 
+/** "Certificate issued": paste the certificate the CA issued. */
+export const opsIssuedModal = (p: OpsModal): slack.ModalView =>
+  opsFormModal(p, OPS_VIEWS.issued, 'certificate', (t) => ({
+    title: t.issuedTitle,
+    submit: t.issuedSubmit,
+    intro: t.issuedIntro({ cn: codeSpan(p.cn) }),
+    label: t.issuedLabel,
+  }));
+
 /** "Rejected": the reason, relayed to the customer's thread. */
-export function opsRejectedModal(p: {
-  locale: Locale;
-  cn: string;
-  metadata: OpsModalMetadata;
-}): slack.ModalView {
-  const t = operationsText[p.locale];
-  return {
-    type: 'modal',
-    callback_id: OPS_VIEWS.rejected,
-    private_metadata: JSON.stringify(p.metadata),
-    title: plain(t.rejectedTitle),
-    submit: plain(t.rejectedSubmit),
-    close: plain(t.cancel),
-    blocks: [
-      intro(t.rejectedIntro({ cn: codeSpan(p.cn) })),
-      input(OPS_FIELDS.reason, t.rejectedLabel, OPS_FIELD_LIMITS.reason, true),
-    ],
-  };
-}
+export const opsRejectedModal = (p: OpsModal): slack.ModalView =>
+  opsFormModal(p, OPS_VIEWS.rejected, 'reason', (t) => ({
+    title: t.rejectedTitle,
+    submit: t.rejectedSubmit,
+    intro: t.rejectedIntro({ cn: codeSpan(p.cn) }),
+    label: t.rejectedLabel,
+  }));
 
 /** A modal that only says something (the outcome, or a refusal), replacing the form. */
 export function opsMessageModal(locale: Locale, text: string): slack.ModalView {
