@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type {
   Ca,
   Category,
@@ -193,21 +193,32 @@ export async function loadNoticeContexts(ex: Executor, ids: readonly string[]): 
 const ours = (id: string, workerId: string) =>
   sql`id = ${id} and status = 'sending' and claimed_by = ${workerId}`;
 
+/** Records an outcome, but only while the claim is still ours (a reclaimed notice is someone else's). */
+async function updateClaimed(
+  ex: Executor,
+  id: string,
+  workerId: string,
+  set: SQL,
+  now: Date,
+): Promise<boolean> {
+  const rows = (await ex.execute(sql`
+    update notices set ${set}, updated_at = ${now.toISOString()}::timestamptz
+     where ${ours(id, workerId)}
+    returning id
+  `)) as unknown as unknown[];
+  return rows.length > 0;
+}
+
 export async function markSent(
   ex: Executor,
   id: string,
   workerId: string,
   outcome: { channel: string; ts: string; threadTs: string | null; now: Date },
 ): Promise<boolean> {
-  const rows = (await ex.execute(sql`
-    update notices
-       set status = 'sent', slack_channel_id = ${outcome.channel}, slack_ts = ${outcome.ts},
-           slack_thread_ts = ${outcome.threadTs}, sent_at = ${outcome.now.toISOString()}::timestamptz,
-           last_error = null, next_attempt_at = null, updated_at = ${outcome.now.toISOString()}::timestamptz
-     where ${ours(id, workerId)}
-    returning id
-  `)) as unknown as unknown[];
-  return rows.length > 0;
+  const set = sql`status = 'sent', slack_channel_id = ${outcome.channel}, slack_ts = ${outcome.ts},
+    slack_thread_ts = ${outcome.threadTs}, sent_at = ${outcome.now.toISOString()}::timestamptz,
+    last_error = null, next_attempt_at = null`;
+  return updateClaimed(ex, id, workerId, set, outcome.now);
 }
 
 export async function markSkipped(
@@ -217,13 +228,7 @@ export async function markSkipped(
   reason: string,
   now: Date,
 ): Promise<boolean> {
-  const rows = (await ex.execute(sql`
-    update notices
-       set status = 'skipped', skip_reason = ${reason}, updated_at = ${now.toISOString()}::timestamptz
-     where ${ours(id, workerId)}
-    returning id
-  `)) as unknown as unknown[];
-  return rows.length > 0;
+  return updateClaimed(ex, id, workerId, sql`status = 'skipped', skip_reason = ${reason}`, now);
 }
 
 /** Back to 'pending' for a later attempt. */
@@ -235,14 +240,9 @@ export async function markRetry(
   nextAttemptAt: Date,
   now: Date,
 ): Promise<boolean> {
-  const rows = (await ex.execute(sql`
-    update notices
-       set status = 'pending', last_error = ${error}, next_attempt_at = ${nextAttemptAt.toISOString()}::timestamptz,
-           claimed_by = null, claimed_at = null, updated_at = ${now.toISOString()}::timestamptz
-     where ${ours(id, workerId)}
-    returning id
-  `)) as unknown as unknown[];
-  return rows.length > 0;
+  const set = sql`status = 'pending', last_error = ${error},
+    next_attempt_at = ${nextAttemptAt.toISOString()}::timestamptz, claimed_by = null, claimed_at = null`;
+  return updateClaimed(ex, id, workerId, set, now);
 }
 
 export async function markFailed(
@@ -252,13 +252,7 @@ export async function markFailed(
   error: string,
   now: Date,
 ): Promise<boolean> {
-  const rows = (await ex.execute(sql`
-    update notices
-       set status = 'failed', last_error = ${error}, updated_at = ${now.toISOString()}::timestamptz
-     where ${ours(id, workerId)}
-    returning id
-  `)) as unknown as unknown[];
-  return rows.length > 0;
+  return updateClaimed(ex, id, workerId, sql`status = 'failed', last_error = ${error}`, now);
 }
 
 /** Keeps the claim (the outcome is unknown, e.g. a post timed out) but notes why. */
