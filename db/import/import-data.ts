@@ -247,7 +247,21 @@ async function prepare(
             );
             continue;
           }
-          certs.push({ ...toCertificateRow(parsed.value), registeredBy: cert.registeredBy ?? 'import' });
+          const periodEnd = cert.contractPeriodEnd ?? null;
+          if (periodEnd && (contract.category !== 'proxy' || periodEnd <= leaf.notAfter)) {
+            problem(
+              [...kAt, 'contractPeriodEnd'],
+              contract.category !== 'proxy'
+                ? 'only a proxy contract has a contract period'
+                : `must be after the certificate's expiry (${leaf.notAfter.toISOString()})`,
+            );
+            continue;
+          }
+          certs.push({
+            ...toCertificateRow(parsed.value),
+            registeredBy: cert.registeredBy ?? 'import',
+            contractPeriodEnd: periodEnd,
+          });
         }
 
         prepared.push({

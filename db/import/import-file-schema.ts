@@ -16,6 +16,13 @@ const slackChannelId = z
   .regex(/^[CG][A-Z0-9]{6,}$/, 'expected a Slack channel id such as C0123ABCD');
 const instant = z.coerce.date({ message: 'expected a date-time such as 2026-04-01T10:00:00+09:00' });
 
+const registration = {
+  registeredBy: z.string().optional(),
+  // R-CABF-2: a proxy certificate shorter than its contract period (capped validity) names the end
+  // of that period, so that the renewal is planned there and a re-issue notice at the certificate's end.
+  contractPeriodEnd: instant.optional(),
+};
+
 const certificateSchema = z.union(
   [
     z.strictObject({
@@ -23,9 +30,9 @@ const certificateSchema = z.union(
         .string()
         .min(1)
         .max(64 * 1024),
-      registeredBy: z.string().optional(),
+      ...registration,
     }),
-    z.strictObject({ path: z.string().min(1), registeredBy: z.string().optional() }),
+    z.strictObject({ path: z.string().min(1), ...registration }),
     // For demos and tests: a certificate made at import time by a throw-away CA, expiring relative
     // to now. Generated only while the contract has no certificate, so a re-import adds nothing.
     z.strictObject({

@@ -13,6 +13,8 @@ import {
   contracts,
   handoverEvents,
   members,
+  notices,
+  renewalCycles,
   serviceGroups,
 } from '../../db/schema.ts';
 import { useTestDatabase } from '../support/test-database.ts';
@@ -272,5 +274,86 @@ describe('kigen import and the hand-over', () => {
     expect(result.ok).toBe(true);
     const [row] = await database.current.db.select({ n: count() }).from(handoverEvents);
     expect(row?.n).toBe(0);
+  });
+});
+
+describe('kigen import of a capped certificate', () => {
+  it('R-CABF-2: a certificate shorter than its contract period gets a re-issue notice, the renewal follows the period end', async () => {
+    const issuer = await createDemoIssuer();
+    const pem = await issueDemoCertificate(issuer, {
+      cn: 'short.example.org',
+      now,
+      expiresInDays: 60,
+      validityDays: 199,
+    });
+    const periodEnd = new Date(now.getTime() + 200 * 86_400_000);
+    const indent = (text: string) =>
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => `              ${l}`)
+        .join('\n');
+    const yaml = `serviceGroups:
+  - name: Short team
+    contracts:
+      - cn: short.example.org
+        category: proxy
+        ca: digicert
+        product: digicert.secure_server_id
+        periodMonths: 12
+        csrMethod: customer
+        channel: C0SHORT001
+        certificates:
+          - contractPeriodEnd: ${periodEnd.toISOString()}
+            pem: |
+${indent(pem)}
+`;
+    const result = await importText('short.yaml', yaml);
+    expect(result.ok).toBe(true);
+    const db = database.current.db;
+    const [contract] = await db.select().from(contracts).where(eq(contracts.cn, 'short.example.org'));
+    const cycles = await db
+      .select()
+      .from(renewalCycles)
+      .where(eq(renewalCycles.contractId, contract?.id ?? ''));
+    expect(cycles.map((c) => c.expiresAt.toISOString())).toEqual([periodEnd.toISOString()]);
+    const kinds = await db
+      .select({ kind: notices.kind, cycleId: notices.cycleId })
+      .from(notices)
+      .where(eq(notices.contractId, contract?.id ?? ''));
+    expect(kinds.filter((n) => n.kind === 'reissue_due')).toEqual([{ kind: 'reissue_due', cycleId: null }]);
+  });
+
+  it('refuses a contract period end that is not after the certificate, or on a BYO contract', async () => {
+    const issuer = await createDemoIssuer();
+    const pem = await issueDemoCertificate(issuer, {
+      cn: 'bad-period.example.org',
+      now,
+      expiresInDays: 60,
+      validityDays: 199,
+    });
+    const indent = (text: string) =>
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => `              ${l}`)
+        .join('\n');
+    const yaml = `serviceGroups:
+  - name: Bad period team
+    contracts:
+      - cn: bad-period.example.org
+        category: byo
+        channel: C0BADPER01
+        certificates:
+          - contractPeriodEnd: ${new Date(now.getTime() + 300 * 86_400_000).toISOString()}
+            pem: |
+${indent(pem)}
+`;
+    const result = await importText('bad-period.yaml', yaml);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'serviceGroups[0].contracts[0].certificates[0].contractPeriodEnd: only a proxy contract has a contract period',
+    ]);
   });
 });
