@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import type { Locale } from './i18n/locale.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
-import { postToOpsChannel } from './ops-channel-delivery.ts';
+import { findOpsPost, postToOpsChannel } from './ops-channel-delivery.ts';
 import { observedSlackFetch } from './slack-api-errors.ts';
 import { createSlackWebClient } from './slack-web-client.ts';
 import { createWebhookSender } from './webhook-delivery.ts';
@@ -48,6 +48,12 @@ export function createHandoverDelivery(setup: HandoverSetup): HandoverDelivery {
         );
       }
       return { ok: false, error: `channel_not_configured: ${channel}` };
+    },
+    // Only the operations channel can look; webhook receivers deduplicate by the event id.
+    async findPosted(channel, event) {
+      if (channel === 'ops_channel' && ops)
+        return findOpsPost({ client: ops.client, channel: ops.channel }, event);
+      return null;
     },
   };
 }

@@ -186,14 +186,19 @@ export type ClaimedDelivery = {
   readonly deliveryId: string;
   readonly channel: HandoverChannel;
   readonly attempts: number;
+  /**
+   * The delivery was still 'sending' under an earlier claim whose lease ended: that dispatcher died
+   * (or lost its database) after the attempt began, so the event may already have been handed over.
+   */
+  readonly stale: boolean;
   readonly event: HandoverEvent;
 };
 
 /**
  * Claims up to `limit` due deliveries of the given channels for `workerId` (SKIP LOCKED: concurrent
  * dispatchers take disjoint batches), including claims older than the lease (a dispatcher that
- * died). Per contract and channel, a delivery waits until the earlier events are delivered, so the
- * back office never sees an undo before its opt-out.
+ * died; those come back with `stale`). Per contract and channel, a delivery waits until the earlier
+ * events are delivered, so the back office never sees an undo before its opt-out.
  */
 export async function claimHandoverDeliveries(
   ex: Executor,
@@ -209,31 +214,35 @@ export async function claimHandoverDeliveries(
   const now = options.now.toISOString();
   const staleBefore = new Date(options.now.getTime() - options.leaseMs).toISOString();
   const rows = (await ex.execute(sql`
-    with claimed as (
+    with due as (
+      select x.id, (x.status = 'sending' and x.attempts > 0) as stale
+        from handover_deliveries x
+        join handover_events e on e.id = x.event_id
+       where x.channel in (select value from jsonb_array_elements_text(${JSON.stringify(options.channels)}::jsonb))
+         and ((x.status = 'pending' and (x.next_attempt_at is null or x.next_attempt_at <= ${now}::timestamptz))
+           or (x.status = 'sending' and x.claimed_at < ${staleBefore}::timestamptz))
+         and not exists (
+           select 1 from handover_deliveries y join handover_events f on f.id = y.event_id
+            where y.channel = x.channel and f.contract_id = e.contract_id and f.seq < e.seq
+              and y.status <> 'delivered')
+       order by e.seq
+       limit ${options.limit}
+       for update of x skip locked),
+    claimed as (
       update handover_deliveries d
          set status = 'sending', claimed_by = ${options.workerId}, claimed_at = ${now}::timestamptz,
-             attempts = attempts + 1, updated_at = ${now}::timestamptz
-       where d.id in (
-         select x.id from handover_deliveries x
-           join handover_events e on e.id = x.event_id
-          where x.channel in (select value from jsonb_array_elements_text(${JSON.stringify(options.channels)}::jsonb))
-            and ((x.status = 'pending' and (x.next_attempt_at is null or x.next_attempt_at <= ${now}::timestamptz))
-              or (x.status = 'sending' and x.claimed_at < ${staleBefore}::timestamptz))
-            and not exists (
-              select 1 from handover_deliveries y join handover_events f on f.id = y.event_id
-               where y.channel = x.channel and f.contract_id = e.contract_id and f.seq < e.seq
-                 and y.status <> 'delivered')
-          order by e.seq
-          limit ${options.limit}
-          for update of x skip locked)
-      returning d.id, d.event_id, d.channel, d.attempts)
-    select c.id as delivery_id, c.channel, c.attempts, e.id, e.seq, e.kind, e.payload
+             attempts = d.attempts + 1, updated_at = ${now}::timestamptz
+        from due
+       where d.id = due.id
+      returning d.id, d.event_id, d.channel, d.attempts, due.stale)
+    select c.id as delivery_id, c.channel, c.attempts, c.stale, e.id, e.seq, e.kind, e.payload
       from claimed c join handover_events e on e.id = c.event_id
      order by e.seq
   `)) as unknown as {
     delivery_id: string;
     channel: HandoverChannel;
     attempts: number;
+    stale: boolean;
     id: string;
     seq: string;
     kind: HandoverKind;
@@ -243,6 +252,7 @@ export async function claimHandoverDeliveries(
     deliveryId: r.delivery_id,
     channel: r.channel,
     attempts: r.attempts,
+    stale: r.stale === true,
     event: toHandoverEvent(r),
   }));
 }

@@ -12,13 +12,22 @@ export interface HandoverDelivery {
   readonly channels: readonly HandoverChannel[];
   /** Delivers one event to one channel. Never throws: every failure is a value, and is retried. */
   deliver(channel: HandoverChannel, event: HandoverEvent, signal: AbortSignal): Promise<HandoverResult>;
+  /**
+   * After a crash between delivery and record (a claim whose lease ended): the message already posted
+   * for this event, found by its message metadata (`event_id`), so that a retry never posts a second
+   * one. Only for channels that can look (ops_channel); the webhook's receivers deduplicate by event
+   * id instead. Never throws: null when not found or when it cannot tell (then the event is delivered).
+   */
+  findPosted?(channel: HandoverChannel, event: HandoverEvent): Promise<HandoverMessage | null>;
 }
+
+export type HandoverMessage = { readonly channel: string; readonly ts: string };
 
 export type HandoverResult =
   | {
       readonly ok: true;
       /** ops_channel: the posted message, which the staff's buttons edit later. */
-      readonly message?: { readonly channel: string; readonly ts: string };
+      readonly message?: HandoverMessage;
     }
   | {
       readonly ok: false;

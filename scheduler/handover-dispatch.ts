@@ -9,7 +9,7 @@ import {
   markHandoverRetry,
   releaseHandoverClaim,
 } from '../db/handover-outbox.ts';
-import type { HandoverChannel, HandoverDelivery } from './handover-delivery.ts';
+import type { HandoverChannel, HandoverDelivery, HandoverMessage } from './handover-delivery.ts';
 
 export type HandoverDispatcherOptions = {
   readonly db: Database;
@@ -29,7 +29,13 @@ export type HandoverDispatcherOptions = {
   readonly random?: () => number;
 };
 
-export type HandoverSummary = { claimed: number; delivered: number; retried: number };
+export type HandoverSummary = {
+  claimed: number;
+  delivered: number;
+  retried: number;
+  /** Stale claims whose message was found already posted: recorded, not posted again. */
+  recovered: number;
+};
 
 export type HandoverDispatcher = {
   readonly workerId: string;
@@ -57,7 +63,9 @@ export const handoverRetryDelayMs = (
  * Hands events to the back office from the outbox that the triggers fill: at least once per channel,
  * retried with backoff until the receiver acknowledges (a 2xx, or Slack's ok), never dropped. The
  * webhook receiver deduplicates by `X-Kigen-Event-Id`; the claim (SKIP LOCKED, status 'sending' with
- * our worker id) keeps concurrent replicas from sending the same delivery at the same time.
+ * our worker id) keeps concurrent replicas from sending the same delivery at the same time. The one
+ * window for a second ops-channel post, a crash between the post and its record, is closed by
+ * `findPosted` before a stale claim is delivered again.
  */
 export function createHandoverDispatcher(options: HandoverDispatcherOptions): HandoverDispatcher {
   const { db, delivery, logger } = options;
@@ -72,10 +80,39 @@ export function createHandoverDispatcher(options: HandoverDispatcherOptions): Ha
   const controller = new AbortController();
   const inFlight = new Set<string>();
 
+  /**
+   * The previous claimer may have posted before it died: look before posting again. True when the
+   * message was found (and recorded, unless another dispatcher got there first).
+   */
+  const recoverPosted = async (claimed: ClaimedDelivery, now: () => Date, summary: HandoverSummary) => {
+    if (!delivery.findPosted) return false;
+    const { deliveryId, channel, event } = claimed;
+    let posted: HandoverMessage | null = null;
+    try {
+      posted = await delivery.findPosted(channel, event);
+    } catch (error) {
+      // Cannot tell: deliver again (at least once) rather than risk never delivering.
+      logger.warn(
+        { err: error, eventId: event.id, channel },
+        'could not look for an already posted hand-over',
+      );
+    }
+    if (!posted) return false;
+    if (await markHandoverDelivered(db, deliveryId, workerId, { now: now(), message: posted })) {
+      summary.recovered++;
+      logger.info(
+        { eventId: event.id, kind: event.kind, channel, cn: event.contract.cn, message: posted },
+        'hand-over found already posted; recorded without posting again',
+      );
+    }
+    return true;
+  };
+
   const deliverOne = async (claimed: ClaimedDelivery, now: () => Date, summary: HandoverSummary) => {
     const { deliveryId, channel, event } = claimed;
     inFlight.add(deliveryId);
     try {
+      if (claimed.stale && (await recoverPosted(claimed, now, summary))) return;
       const result = await delivery.deliver(channel, event, controller.signal);
       // Shutdown cut the attempt short: give the claim back, another process sends it at once.
       if (!result.ok && controller.signal.aborted) {
@@ -123,7 +160,7 @@ export function createHandoverDispatcher(options: HandoverDispatcherOptions): Ha
     channels: delivery.channels,
     abort: () => controller.abort(),
     async dispatchDue(now) {
-      const summary: HandoverSummary = { claimed: 0, delivered: 0, retried: 0 };
+      const summary: HandoverSummary = { claimed: 0, delivered: 0, retried: 0, recovered: 0 };
       const started = Date.now();
       while (!controller.signal.aborted && Date.now() - started < sweepBudgetMs) {
         const claimed = await claimHandoverDeliveries(db, {
@@ -153,7 +190,7 @@ export function createHandoverDispatcher(options: HandoverDispatcherOptions): Ha
         };
         await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, worker));
         // A round where nothing was acknowledged: the receiver is down; wait for the backoff.
-        if (summary.delivered === 0 && summary.retried > 0) break;
+        if (summary.delivered + summary.recovered === 0 && summary.retried > 0) break;
       }
       return summary;
     },
