@@ -188,6 +188,32 @@ export async function loadNoticeContexts(ex: Executor, ids: readonly string[]): 
   }));
 }
 
+/**
+ * R-NOTICE-4, R-NOTICE-1: of these notices, the announcements (`kinds`, in the order they fall due)
+ * of which a later announcement of the same cycle is also due at `now`: superseded, only the latest
+ * is posted. One query per batch. A later announcement counts whatever its status (pending, waiting
+ * for a retry, claimed, sent or skipped), except 'failed': a failed one never silences an earlier one.
+ */
+export async function withLaterAnnouncementDue(
+  ex: Executor,
+  ids: readonly string[],
+  options: { now: Date; kinds: readonly NoticeKind[] },
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const kinds = sql`(select array_agg(value) from jsonb_array_elements_text(${JSON.stringify(options.kinds)}::jsonb))`;
+  const rows = (await ex.execute(sql`
+    with k as (select ${kinds} as kinds)
+    select n.id from notices n, k
+     where n.id in ${idList(ids)} and n.cycle_id is not null and n.kind = any(k.kinds)
+       and exists (
+         select 1 from notices o
+          where o.cycle_id = n.cycle_id and o.id <> n.id and o.kind = any(k.kinds)
+            and o.status <> 'failed' and o.due_at <= ${options.now.toISOString()}::timestamptz
+            and (o.due_at, array_position(k.kinds, o.kind)) > (n.due_at, array_position(k.kinds, n.kind)))
+  `)) as unknown as { id: string }[];
+  return new Set(rows.map((r) => r.id));
+}
+
 // Every outcome is recorded only while the claim is still ours: a claim taken over after the lease
 // makes a late writer's update a no-op.
 const ours = (id: string, workerId: string) =>

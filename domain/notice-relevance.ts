@@ -21,7 +21,12 @@ export type NoticeSkipReason =
   /** A newer certificate started a later cycle: this cycle's notices are moot. */
   | 'notice.superseded'
   /** R-CABF-2: the short certificate was re-issued before its re-issue notice. */
-  | 'notice.reissued';
+  | 'notice.reissued'
+  /**
+   * R-NOTICE-4, R-NOTICE-1, R-NOTICE-5: a later announcement of the same cycle is due too (after
+   * downtime): only the latest is posted; this one is recorded as skipped, never posted late.
+   */
+  | 'notice.superseded_by_later';
 
 export type NoticeRelevance =
   | { readonly deliver: true; readonly late: boolean }
@@ -35,16 +40,26 @@ export type NoticeRelevanceInput = {
   /** notAfter of the certificate the notice is about. */
   readonly certificateNotAfter: Date;
   readonly now: Date;
+  /**
+   * Whether a later announcement (pre_notice, notice, byo_notice, reminder_*) of the same cycle is
+   * also due at `now`. Only announcements are ever superseded; deadline, expiry, term-end and
+   * re-issue messages ignore it.
+   */
+  readonly laterAnnouncementDue: boolean;
 };
 
-const ANNOUNCEMENTS: readonly NoticeKind[] = [
+/** Announcements of a cycle in the order they fall due; a later one supersedes an earlier one. */
+export const ANNOUNCEMENT_KINDS: readonly NoticeKind[] = [
   'pre_notice',
   'notice',
+  'byo_notice',
   'reminder_14',
   'reminder_7',
   'reminder_3',
   'reminder_1',
 ];
+
+export const isAnnouncement = (kind: NoticeKind): boolean => ANNOUNCEMENT_KINDS.includes(kind);
 
 const skip = (reason: NoticeSkipReason): NoticeRelevance => ({ deliver: false, reason });
 
@@ -61,13 +76,20 @@ export const noticeRelevance = (input: NoticeRelevanceInput): NoticeRelevance =>
   if (cycle === null) return now < input.certificateNotAfter ? deliver : skip('notice.expired');
   if (cycle.state === 'completed' || cycle.state === 'cancelled') return skip('notice.cycle_closed');
 
-  if (ANNOUNCEMENTS.includes(kind) || kind === 'byo_notice') {
+  if (isAnnouncement(kind)) {
     // R-NOTICE-5: never after a decision was taken.
     if (cycle.decision !== null) return skip('notice.cycle_decided');
     if (cycle.state !== 'scheduled' && cycle.state !== 'noticed') return skip('notice.cycle_closed');
-    if (kind === 'byo_notice') return now < cycle.expiresAt ? deliver : skip('notice.expired');
-    const deadline = cycle.decisionDeadline ?? cycle.expiresAt;
-    return now < deadline ? deliver : skip('notice.decision_deadline_passed');
+    if (kind === 'byo_notice') {
+      if (now >= cycle.expiresAt) return skip('notice.expired');
+    } else if (now >= (cycle.decisionDeadline ?? cycle.expiresAt)) {
+      return skip('notice.decision_deadline_passed');
+    }
+    // R-NOTICE-4 (never posted late without reason), R-NOTICE-1: when the pre-notice and the notice
+    // (or a notice and reminders, R-NOTICE-5) are due at once, only the latest is posted; the earlier
+    // ones are recorded as superseded, so the channel never gets a stale announcement and at once a
+    // second one in its thread. Checked last: a reason that applies to every announcement wins.
+    return input.laterAnnouncementDue ? skip('notice.superseded_by_later') : deliver;
   }
   switch (kind) {
     case 'decision_deadline':

@@ -15,10 +15,18 @@ import {
   noteUncertain,
   selectDueNotices,
   setCycleParentMessage,
+  withLaterAnnouncementDue,
 } from '../db/notices-outbox.ts';
 import { recordAudit, saveTransition, toRenewalCycle, updateCycle } from '../db/renewal-cycles.ts';
 import { contracts } from '../db/schema.ts';
-import { applyCycleCommand, type Locale, noticeRelevance, type RenewalCycle } from '../domain/index.ts';
+import {
+  ANNOUNCEMENT_KINDS,
+  applyCycleCommand,
+  type Locale,
+  type NoticeRelevance,
+  noticeRelevance,
+  type RenewalCycle,
+} from '../domain/index.ts';
 import { autoRenewAtDataDeadline } from './auto-renewal.ts';
 import type { DeliveryResult, NoticeDelivery, NoticeToDeliver, PostedMessage } from './notice-delivery.ts';
 
@@ -142,6 +150,30 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
   const cycleOf = (ctx: NoticeContext): RenewalCycle | null =>
     ctx.cycle ? toRenewalCycle(ctx.cycle, ctx.contract.category) : null;
 
+  /** A batch's contexts, and which of them a later announcement of their cycle supersedes (one query). */
+  const loadBatch = async (ids: readonly string[], now: Date) => {
+    const [contexts, superseded] = await Promise.all([
+      loadNoticeContexts(db, ids),
+      withLaterAnnouncementDue(db, ids, { now, kinds: ANNOUNCEMENT_KINDS }),
+    ]);
+    return { contexts, superseded };
+  };
+
+  const relevanceOf = (
+    ctx: NoticeContext,
+    cycle: RenewalCycle | null,
+    superseded: ReadonlySet<string>,
+    now: Date,
+  ): NoticeRelevance =>
+    noticeRelevance({
+      kind: ctx.kind,
+      dueAt: ctx.dueAt,
+      cycle,
+      certificateNotAfter: ctx.certificate.notAfter,
+      now,
+      laterAnnouncementDue: superseded.has(ctx.id),
+    });
+
   const deliverWithTimeout = async (notice: NoticeToDeliver, now: Date): Promise<DeliveryResult> => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -263,6 +295,7 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
 
   const processClaimed = async (
     ctx: NoticeContext,
+    superseded: ReadonlySet<string>,
     stale: boolean,
     now: Date,
     summary: DispatchSummary,
@@ -278,13 +311,9 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
         return;
       }
     }
-    const relevance = noticeRelevance({
-      kind: ctx.kind,
-      dueAt: ctx.dueAt,
-      cycle,
-      certificateNotAfter: ctx.certificate.notAfter,
-      now,
-    });
+    // R-NOTICE-4: a superseded announcement is recorded as skipped, never posted, so it never becomes
+    // the cycle's parent message: the latest due announcement does.
+    const relevance = relevanceOf(ctx, cycle, superseded, now);
     if (!relevance.deliver) {
       if (await markSkipped(db, ctx.id, workerId, relevance.reason, now)) summary.skipped++;
       logger.info(
@@ -340,17 +369,24 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
   const processBatch = async (ids: string[], stale: boolean, now: Date, summary: DispatchSummary) => {
     summary.claimed += ids.length;
     if (!stale) for (const id of ids) notStarted.add(id);
-    const contexts = await loadNoticeContexts(db, ids);
-    await runPool(contexts, async (ctx) => {
-      notStarted.delete(ctx.id);
-      try {
-        await processClaimed(ctx, stale, now, summary);
-      } catch (error) {
-        // One broken notice never stops the others; its claim goes stale and is retried.
-        logger.error(
-          { err: error, noticeId: ctx.id, cn: ctx.contract.cn, kind: ctx.kind },
-          'notice dispatch error',
-        );
+    const { contexts, superseded } = await loadBatch(ids, now);
+    // Notices of one cycle go one after the other, in due order, each re-read after the one before:
+    // the first posted becomes the cycle's parent message and the next must see it (and the cycle's
+    // new version), or two top-level messages would open the same cycle.
+    await runPool(byCycle(contexts), async (group) => {
+      for (const [i, loaded] of group.entries()) {
+        if (halted) return;
+        const ctx = i === 0 ? loaded : ((await loadNoticeContexts(db, [loaded.id]))[0] ?? loaded);
+        notStarted.delete(ctx.id);
+        try {
+          await processClaimed(ctx, superseded, stale, now, summary);
+        } catch (error) {
+          // One broken notice never stops the others; its claim goes stale and is retried.
+          logger.error(
+            { err: error, noticeId: ctx.id, cn: ctx.contract.cn, kind: ctx.kind },
+            'notice dispatch error',
+          );
+        }
       }
     });
   };
@@ -369,16 +405,12 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
   const dryRun = async (now: Date): Promise<DispatchSummary> => {
     const summary = emptySummary();
     const ids = (await selectDueNotices(db, { now, limit: 10_000 })).filter((id) => !printed.has(id));
-    for (const ctx of await loadNoticeContexts(db, ids)) {
+    const { contexts, superseded } = await loadBatch(ids, now);
+    for (const ctx of contexts) {
       printed.add(ctx.id);
       const cycle = cycleOf(ctx);
-      const relevance = noticeRelevance({
-        kind: ctx.kind,
-        dueAt: ctx.dueAt,
-        cycle,
-        certificateNotAfter: ctx.certificate.notAfter,
-        now,
-      });
+      // Dry-run prints what deliver mode would post: only the latest due announcement of a cycle.
+      const relevance = relevanceOf(ctx, cycle, superseded, now);
       if (!relevance.deliver) {
         logger.info(
           { noticeId: ctx.id, cn: ctx.contract.cn, kind: ctx.kind, reason: relevance.reason },
@@ -413,6 +445,16 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
 }
 
 /** For tests and operators: counts of notices by status. */
+/** Contexts grouped by their cycle (a notice without one stands alone), each group in due order. */
+function byCycle(contexts: readonly NoticeContext[]): NoticeContext[][] {
+  const groups = new Map<string, NoticeContext[]>();
+  for (const ctx of contexts) {
+    const key = ctx.cycle?.id ?? `notice:${ctx.id}`;
+    groups.set(key, [...(groups.get(key) ?? []), ctx]);
+  }
+  return [...groups.values()].map((g) => g.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()));
+}
+
 export async function noticeStatusCounts(db: Database): Promise<Record<string, number>> {
   const rows = (await db.execute(
     sql`select status, count(*)::int as n from notices group by status`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { NoticeKind } from '../../domain/cycle-vocabulary.ts';
 import { newRenewalCycle, type RenewalCycle } from '../../domain/index.ts';
-import { noticeRelevance } from '../../domain/notice-relevance.ts';
+import { type NoticeRelevance, noticeRelevance } from '../../domain/notice-relevance.ts';
 
 const expiresAt = new Date('2026-09-30T03:00:00Z');
 const decisionDeadline = new Date('2026-09-04T03:00:00Z');
@@ -17,7 +18,13 @@ const dueAt = new Date('2026-08-31T00:00:00Z');
 
 describe('notice relevance', () => {
   it('R-NOTICE-4: a notice delivered on time is not late; one delivered after downtime says it is late', () => {
-    const input = { kind: 'notice' as const, dueAt, cycle: base, certificateNotAfter: expiresAt };
+    const input = {
+      kind: 'notice' as const,
+      dueAt,
+      cycle: base,
+      certificateNotAfter: expiresAt,
+      laterAnnouncementDue: false,
+    };
     expect(noticeRelevance({ ...input, now: new Date(dueAt.getTime() + 60_000) })).toEqual({
       deliver: true,
       late: false,
@@ -34,7 +41,13 @@ describe('notice relevance', () => {
       cycle({ state: 'opted_out', decision: 'opt_out' }),
       cycle({ state: 'renewal_requested', decision: 'renew' }),
     ]) {
-      const input = { dueAt, cycle: decided, certificateNotAfter: expiresAt, now };
+      const input = {
+        dueAt,
+        cycle: decided,
+        certificateNotAfter: expiresAt,
+        now,
+        laterAnnouncementDue: false,
+      };
       expect(noticeRelevance({ ...input, kind: 'reminder_3' })).toEqual({
         deliver: false,
         reason: 'notice.cycle_decided',
@@ -51,6 +64,7 @@ describe('notice relevance', () => {
         cycle: base,
         certificateNotAfter: expiresAt,
         now: decisionDeadline,
+        laterAnnouncementDue: false,
       }),
     ).toEqual({ deliver: false, reason: 'notice.decision_deadline_passed' });
   });
@@ -61,6 +75,7 @@ describe('notice relevance', () => {
       dueAt: expiresAt,
       certificateNotAfter: expiresAt,
       now: expiresAt,
+      laterAnnouncementDue: false,
     };
     expect(noticeRelevance({ ...input, cycle: base })).toEqual({
       deliver: false,
@@ -73,7 +88,13 @@ describe('notice relevance', () => {
 
   it('R-CABF-2: a re-issue notice is skipped once its certificate expired', () => {
     const notAfter = new Date('2026-05-01T00:00:00Z');
-    const input = { kind: 'reissue_due' as const, dueAt, cycle: null, certificateNotAfter: notAfter };
+    const input = {
+      kind: 'reissue_due' as const,
+      dueAt,
+      cycle: null,
+      certificateNotAfter: notAfter,
+      laterAnnouncementDue: false,
+    };
     expect(noticeRelevance({ ...input, now: new Date('2026-04-01T00:00:00Z') }).deliver).toBe(true);
     expect(noticeRelevance({ ...input, now: notAfter })).toEqual({
       deliver: false,
@@ -82,12 +103,81 @@ describe('notice relevance', () => {
   });
 
   it('a completed or cancelled cycle gets nothing more', () => {
-    const input = { dueAt, certificateNotAfter: expiresAt, now: dueAt };
+    const input = { dueAt, certificateNotAfter: expiresAt, now: dueAt, laterAnnouncementDue: false };
     expect(
       noticeRelevance({ ...input, kind: 'decision_deadline', cycle: cycle({ state: 'completed' }) }),
     ).toEqual({
       deliver: false,
       reason: 'notice.cycle_closed',
+    });
+  });
+
+  describe('R-NOTICE-4, R-NOTICE-1: only the latest due announcement of a cycle is posted', () => {
+    // After downtime the 35-day pre-notice and the 30-day notice (or a notice and its reminders) can
+    // be due at once: the earlier ones are recorded as superseded, never posted late.
+    const now = new Date('2026-09-01T00:00:00Z');
+    const byo = cycle({ category: 'byo', decisionDeadline: null, dataDeadline: null });
+    const cases: readonly {
+      kind: NoticeKind;
+      cycle?: RenewalCycle | null;
+      later: boolean;
+      expected: NoticeRelevance;
+    }[] = [
+      { kind: 'pre_notice', later: true, expected: { deliver: false, reason: 'notice.superseded_by_later' } },
+      { kind: 'pre_notice', later: false, expected: { deliver: true, late: true } },
+      { kind: 'notice', later: true, expected: { deliver: false, reason: 'notice.superseded_by_later' } },
+      { kind: 'notice', later: false, expected: { deliver: true, late: true } },
+      {
+        kind: 'reminder_14',
+        later: true,
+        expected: { deliver: false, reason: 'notice.superseded_by_later' },
+      },
+      { kind: 'reminder_1', later: false, expected: { deliver: true, late: true } },
+      {
+        kind: 'byo_notice',
+        cycle: byo,
+        later: true,
+        expected: { deliver: false, reason: 'notice.superseded_by_later' },
+      },
+      { kind: 'byo_notice', cycle: byo, later: false, expected: { deliver: true, late: true } },
+      // Deadline, expiry, term-end and re-issue messages are never superseded.
+      { kind: 'decision_deadline', later: true, expected: { deliver: true, late: true } },
+      { kind: 'data_deadline', later: true, expected: { deliver: true, late: true } },
+      { kind: 'byo_expiry', cycle: byo, later: true, expected: { deliver: true, late: true } },
+      {
+        kind: 'term_end',
+        cycle: cycle({ state: 'opted_out', decision: 'opt_out' }),
+        later: true,
+        expected: { deliver: true, late: true },
+      },
+      { kind: 'reissue_due', cycle: null, later: true, expected: { deliver: true, late: true } },
+    ];
+    it.each(cases)('$kind with a later announcement due: $later', ({ kind, later, expected, ...c }) => {
+      expect(
+        noticeRelevance({
+          kind,
+          dueAt,
+          cycle: c.cycle === undefined ? base : c.cycle,
+          certificateNotAfter: expiresAt,
+          now,
+          laterAnnouncementDue: later,
+        }),
+      ).toEqual(expected);
+    });
+
+    it('a reason that applies to every announcement of the cycle wins over superseded', () => {
+      const input = { kind: 'pre_notice' as const, dueAt, certificateNotAfter: expiresAt };
+      expect(
+        noticeRelevance({ ...input, cycle: base, now: decisionDeadline, laterAnnouncementDue: true }),
+      ).toEqual({ deliver: false, reason: 'notice.decision_deadline_passed' });
+      expect(
+        noticeRelevance({
+          ...input,
+          cycle: cycle({ state: 'renewal_requested', decision: 'renew' }),
+          now,
+          laterAnnouncementDue: true,
+        }),
+      ).toEqual({ deliver: false, reason: 'notice.cycle_decided' });
     });
   });
 });

@@ -365,4 +365,83 @@ describe('notice dispatch', () => {
     const rows = await database.current.db.select().from(notices).where(eq(notices.kind, 'byo_notice'));
     expect(rows.every((r) => r.status === 'pending' && r.attempts === 0 && r.claimedBy === null)).toBe(true);
   });
+
+  it('R-AUTO-5: two deadline messages of a cycle due at once open one parent message, the second replies in its thread', async () => {
+    const db = database.current.db;
+    const notAfter = jst('2027-03-31T12:00:00');
+    const { contractIds } = await seedContracts(db, { count: 1, category: 'proxy', notAfter });
+    const contractId = contractIds[0] as string;
+    await planRenewals(db, contractIds, { now: jst('2027-01-01T00:00:00'), actor: 'system:test' });
+    // Opted out before any notice reached the channel (e.g. the bot was down for weeks).
+    await db
+      .update(renewalCycles)
+      .set({
+        state: 'opted_out',
+        decision: 'opt_out',
+        decidedBy: 'U0ADMIN01',
+        decidedAt: jst('2027-02-20T10:00:00'),
+      })
+      .where(eq(renewalCycles.contractId, contractId));
+    const delivery = new FakeDelivery();
+    // Past the data deadline (21 days before expiry): both deadline messages are due, no parent yet.
+    await dispatcher(delivery).dispatchDue(jst('2027-03-11T12:00:00'));
+    expect(delivery.calls.map((n) => [n.notice.kind, n.thread?.ts ?? null])).toEqual([
+      ['decision_deadline', null],
+      ['data_deadline', delivery.posted.get(delivery.calls[0]?.notice.id ?? '')?.ts],
+    ]);
+    const [cycle] = await db.select().from(renewalCycles).where(eq(renewalCycles.contractId, contractId));
+    expect(cycle?.slackTs).toBe(delivery.posted.get(delivery.calls[0]?.notice.id ?? '')?.ts);
+  });
+
+  describe('R-NOTICE-4, R-NOTICE-1: the 35-day pre-notice and the 30-day notice due at once (after downtime)', () => {
+    const notAfter = jst('2027-01-31T12:00:00');
+    // pre_notice due 2026-12-27 09:00 JST, notice 2027-01-01 09:00 JST: both due at the latter.
+    const bothDue = jst('2027-01-01T09:00:00');
+    const seedProxy = async () => {
+      const db = database.current.db;
+      const { contractIds } = await seedContracts(db, { count: 1, category: 'proxy', notAfter });
+      await planRenewals(db, contractIds, { now: jst('2026-12-01T00:00:00'), actor: 'system:test' });
+      return contractIds[0] as string;
+    };
+    const byKind = async (contractId: string) =>
+      Object.fromEntries(
+        (await database.current.db.select().from(notices).where(eq(notices.contractId, contractId))).map(
+          (n) => [n.kind, n],
+        ),
+      );
+
+    it('posts only the notice, as the parent message; the pre-notice is skipped as superseded', async () => {
+      const db = database.current.db;
+      const contractId = await seedProxy();
+      const delivery = new FakeDelivery();
+      const summary = await dispatcher(delivery).dispatchDue(bothDue);
+      expect(summary).toMatchObject({ claimed: 2, sent: 1, skipped: 1 });
+      expect(delivery.calls.map((n) => n.notice.kind)).toEqual(['notice']);
+      expect(delivery.calls[0]?.thread).toBeNull();
+      expect(delivery.calls[0]?.notice.late).toBe(false);
+      const rows = await byKind(contractId);
+      expect(rows.pre_notice).toMatchObject({
+        status: 'skipped',
+        skipReason: 'notice.superseded_by_later',
+        slackTs: null,
+      });
+      expect(rows.notice).toMatchObject({ status: 'sent', slackThreadTs: null });
+      const [cycle] = await db.select().from(renewalCycles).where(eq(renewalCycles.contractId, contractId));
+      expect(cycle).toMatchObject({ state: 'noticed', slackTs: rows.notice?.slackTs });
+      // Nothing is left to post: the pre-notice is never posted late afterwards.
+      expect((await dispatcher(delivery).dispatchDue(new Date(bothDue.getTime() + MINUTE))).claimed).toBe(0);
+      expect(delivery.calls).toHaveLength(1);
+    });
+
+    it('dry-run prints only the notice and leaves both pending', async () => {
+      const contractId = await seedProxy();
+      const delivery = new FakeDelivery();
+      const summary = await dispatcher(delivery, { mode: 'dry-run' }).dispatchDue(bothDue);
+      expect(summary.printed).toBe(1);
+      expect(delivery.calls.map((n) => n.notice.kind)).toEqual(['notice']);
+      const rows = await byKind(contractId);
+      expect(rows.pre_notice?.status).toBe('pending');
+      expect(rows.notice?.status).toBe('pending');
+    });
+  });
 });
