@@ -19,6 +19,8 @@ export { lookUpDcv } from './dcv/lookup-dcv.ts';
 export * from './dcv/resolver.ts';
 /** SOA RNAME to mailbox, with escaped dots (R-DCV-GLOBALSIGN). */
 export { rnameToMailbox } from './dcv/rname.ts';
+/** Subject fields as a CA accepts them (X.520 lengths, country code, no control characters). */
+export * from './dn-fields.ts';
 /** Common names typed by users: normalised, IDN to A-labels, base domain by the PSL, refusals with reasons. */
 export * from './domain-name.ts';
 /** Host-name equality for CNs and SANs (case, trailing dot, punycode; wildcards literal). */

@@ -1,4 +1,5 @@
 import type { Dn } from '../contract-terms.ts';
+import { DN_FIELD_MAX_LENGTH, type DnField, dnFieldProblem } from '../dn-fields.ts';
 import { normalizeDomainName } from '../host-name-comparison.ts';
 import { err, ok, type Result } from '../result.ts';
 import { webcrypto, x509 } from './peculiar.ts';
@@ -17,10 +18,6 @@ export type GeneratedKeyAndCsr = {
 
 export type KeyGenerationReason = 'keys.invalid_dn' | 'keys.invalid_san';
 
-type DnField = keyof Dn;
-
-// Upper bounds of X.520 / RFC 5280 Appendix A; a CA refuses a subject that exceeds them.
-const MAX_LENGTH: Readonly<Record<DnField, number>> = { c: 2, st: 128, l: 128, o: 64, ou: 64, cn: 64 };
 const RDN_ORDER: readonly [DnField, string][] = [
   ['c', 'C'],
   ['st', 'ST'],
@@ -29,8 +26,6 @@ const RDN_ORDER: readonly [DnField, string][] = [
   ['ou', 'OU'],
   ['cn', 'CN'],
 ];
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 const DNS_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 const ALGORITHMS = {
@@ -62,15 +57,11 @@ const subjectOf = (dn: Dn): Result<x509.JsonNameParams, 'keys.invalid_dn'> => {
     const raw = dn[field];
     if (field === 'ou' && (raw === undefined || raw.trim() === '')) continue;
     const value = (raw ?? '').trim();
-    if (value === '') return err('keys.invalid_dn', { field, problem: 'empty' });
-    if (value.length > MAX_LENGTH[field]) {
-      return err('keys.invalid_dn', { field, problem: 'too_long', maxLength: MAX_LENGTH[field] });
+    const problem = dnFieldProblem(field, value);
+    if (problem === 'too_long') {
+      return err('keys.invalid_dn', { field, problem, maxLength: DN_FIELD_MAX_LENGTH[field] });
     }
-    if (CONTROL_CHARACTERS.test(value))
-      return err('keys.invalid_dn', { field, problem: 'control_character' });
-    if (field === 'c' && !/^[A-Za-z]{2}$/.test(value)) {
-      return err('keys.invalid_dn', { field, problem: 'not_a_country_code' });
-    }
+    if (problem) return err('keys.invalid_dn', { field, problem });
     if (field === 'cn' && !isDnsName(normalizeDomainName(value))) {
       return err('keys.invalid_dn', { field, problem: 'not_a_domain_name' });
     }

@@ -12,7 +12,11 @@ import {
   applyRenewalChanges,
   type CsrMethod,
   checkCsr,
+  DN_FIELD_MAX_LENGTH,
   type Dn,
+  type DnField,
+  type DnFieldProblem,
+  dnFieldProblem,
   encryptPrivateKey,
   generateKeyAndCsr,
   isRenewalDataComplete,
@@ -41,6 +45,14 @@ type TextField = keyof typeof RENEW_FIELD_LIMITS;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+const dnProblemText = (t: (typeof decisionText)[Locale], problem: DnFieldProblem, max: number): string =>
+  ({
+    empty: t.errorRequired,
+    too_long: t.errorTooLong({ max }),
+    control_character: t.errorControl,
+    not_a_country_code: t.errorCountry,
+  })[problem];
+
 type Form = {
   readonly period: number | null;
   readonly dn: Dn;
@@ -66,11 +78,19 @@ function readForm(values: StateValues, locale: Locale): { form: Form; errors: Er
     else if (singleLine && CONTROL.test(value)) errors[field] = t.errorControl;
     return value;
   };
-  const c = text('dn_c', true);
-  const st = text('dn_st', true);
-  const l = text('dn_l', true);
-  const o = text('dn_o', true);
-  const ou = text('dn_ou', false);
+  // Subject fields: the domain's own check, the one the generated CSR must pass too.
+  const dnText = (field: DnField): string | null => {
+    const value = textOf(values, `dn_${field}`)?.trim() ?? null;
+    if (value === null) return null;
+    const problem = dnFieldProblem(field, value);
+    if (problem) errors[`dn_${field}`] = dnProblemText(t, problem, DN_FIELD_MAX_LENGTH[field]);
+    return value;
+  };
+  const c = dnText('c');
+  const st = dnText('st');
+  const l = dnText('l');
+  const o = dnText('o');
+  const ou = dnText('ou');
   const name = text('applicant_name', true);
   const email = text('applicant_email', true);
   const phone = text('applicant_phone', false);
@@ -88,7 +108,6 @@ function readForm(values: StateValues, locale: Locale): { form: Form; errors: Er
     www === null
   )
     return null;
-  if (c && !errors.dn_c && !/^[A-Za-z]{2}$/.test(c)) errors.dn_c = t.errorCountry;
   if (email && !errors.applicant_email && !EMAIL.test(email)) errors.applicant_email = t.errorEmail;
   if (period === undefined) errors.period = t.errorRequired;
   if (method === undefined) errors.csr_method = t.errorRequired;

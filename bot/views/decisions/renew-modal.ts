@@ -1,5 +1,11 @@
 import type { types as slack } from '@slack/bolt';
-import type { Applicant, CsrMethod, Dn, PeriodMonths } from '../../../domain/index.ts';
+import {
+  type Applicant,
+  type CsrMethod,
+  DN_FIELD_MAX_LENGTH,
+  type Dn,
+  type PeriodMonths,
+} from '../../../domain/index.ts';
 import { decisionText } from '../../i18n/decisions.ts';
 import type { Locale } from '../../i18n/locale.ts';
 import { codeSpan } from '../mrkdwn.ts';
@@ -16,11 +22,11 @@ import {
 
 /** Longest values of the renewal form (DN and applicant as `dnSchema` / `applicantSchema` allow). */
 export const RENEW_FIELD_LIMITS = {
-  dn_c: 2,
-  dn_st: 128,
-  dn_l: 128,
-  dn_o: 64,
-  dn_ou: 64,
+  dn_c: DN_FIELD_MAX_LENGTH.c,
+  dn_st: DN_FIELD_MAX_LENGTH.st,
+  dn_l: DN_FIELD_MAX_LENGTH.l,
+  dn_o: DN_FIELD_MAX_LENGTH.o,
+  dn_ou: DN_FIELD_MAX_LENGTH.ou,
   applicant_name: 128,
   applicant_email: 254,
   applicant_phone: 32,
