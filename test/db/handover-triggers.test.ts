@@ -1,12 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { decide } from '../../db/decisions.ts';
 import { listHandoverDeliveries, listHandoverEvents, setHandoverChannels } from '../../db/handover-outbox.ts';
-import { importData } from '../../db/import/import-data.ts';
 import { applications } from '../../db/schema.ts';
 import type { Actor } from '../../domain/index.ts';
-import { DECISION_SEED } from '../handlers/decision-harness.ts';
+import { seedNoticedCycles } from '../handlers/decision-harness.ts';
 import { USERS } from '../handlers/slack-harness.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
@@ -29,20 +27,7 @@ const renewalApplication = {
 } as const;
 
 beforeAll(async () => {
-  const imported = await importData(
-    db(),
-    { data: parseYaml(DECISION_SEED), baseDir: '.', lineOf: () => undefined },
-    NOW,
-  );
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
-  const rows = (await db().execute(
-    sql`select r.id, c.cn, c.id as contract_id from renewal_cycles r join contracts c on c.id = r.contract_id`,
-  )) as unknown as { id: string; cn: string; contract_id: string }[];
-  cycleIds = Object.fromEntries(rows.map((r) => [r.cn, r.id]));
-  contractIds = Object.fromEntries(rows.map((r) => [r.cn, r.contract_id]));
-  await db().execute(
-    sql`update renewal_cycles set state = 'noticed', noticed_at = ${NOW.toISOString()}::timestamptz`,
-  );
+  ({ cycleIds, contractIds } = await seedNoticedCycles(db(), NOW));
 });
 
 describe('hand-over triggers: enqueued in the transaction of the fact', () => {

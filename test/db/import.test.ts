@@ -34,6 +34,14 @@ const importText = async (name: string, text: string) => {
   return importData(database.current.db, source.value, now);
 };
 
+/** A PEM as a YAML block scalar under `pem: |` at the certificates' depth. */
+const indent = (pem: string) =>
+  pem
+    .trimEnd()
+    .split('\n')
+    .map((l) => `              ${l}`)
+    .join('\n');
+
 const tableCounts = async () => {
   const db = database.current.db;
   const n = async (
@@ -108,11 +116,7 @@ serviceGroups:
         certificates:
           - path: files.pem
           - pem: |
-${older
-  .trimEnd()
-  .split('\n')
-  .map((l) => `              ${l}`)
-  .join('\n')}
+${indent(older)}
 `;
     const result = await importText('files.yaml', yaml);
     expect(result.ok).toBe(true);
@@ -172,12 +176,6 @@ ${older
       expiresInDays: 40,
       validityDays: 90,
     });
-    const indent = (pem: string) =>
-      pem
-        .trimEnd()
-        .split('\n')
-        .map((l) => `              ${l}`)
-        .join('\n');
     const yaml = `serviceGroups:
   - name: Mixed team
     contracts:
@@ -287,12 +285,6 @@ describe('kigen import of a capped certificate', () => {
       validityDays: 199,
     });
     const periodEnd = new Date(now.getTime() + 200 * 86_400_000);
-    const indent = (text: string) =>
-      text
-        .trimEnd()
-        .split('\n')
-        .map((l) => `              ${l}`)
-        .join('\n');
     const yaml = `serviceGroups:
   - name: Short team
     contracts:
@@ -332,12 +324,6 @@ ${indent(pem)}
       expiresInDays: 60,
       validityDays: 199,
     });
-    const indent = (text: string) =>
-      text
-        .trimEnd()
-        .split('\n')
-        .map((l) => `              ${l}`)
-        .join('\n');
     const yaml = `serviceGroups:
   - name: Bad period team
     contracts:

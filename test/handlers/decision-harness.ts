@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import nock from 'nock';
 import { vi } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import type { Database } from '../../db/connection.ts';
+import { importData } from '../../db/import/import-data.ts';
 import { contracts, renewalCycles } from '../../db/schema.ts';
 import { CHANNEL, type CommandRun, postSigned, responseUrl, SLACK_API, USERS } from './slack-harness.ts';
 
@@ -87,6 +89,32 @@ serviceGroups:
 `;
 
 export const PARENT_TS = '1764000000.000100';
+
+/**
+ * DECISION_SEED imported at `now`, every cycle already noticed: the starting point of the hand-over
+ * tests. Returns the cycle and contract ids by CN.
+ */
+export async function seedNoticedCycles(
+  db: Database,
+  now: Date,
+): Promise<{ cycleIds: Record<string, string>; contractIds: Record<string, string> }> {
+  const imported = await importData(
+    db,
+    { data: parseYaml(DECISION_SEED), baseDir: '.', lineOf: () => undefined },
+    now,
+  );
+  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+  const rows = (await db.execute(
+    sql`select r.id, c.cn, c.id as contract_id from renewal_cycles r join contracts c on c.id = r.contract_id`,
+  )) as unknown as { id: string; cn: string; contract_id: string }[];
+  await db.execute(
+    sql`update renewal_cycles set state = 'noticed', noticed_at = ${now.toISOString()}::timestamptz`,
+  );
+  return {
+    cycleIds: Object.fromEntries(rows.map((r) => [r.cn, r.id])),
+    contractIds: Object.fromEntries(rows.map((r) => [r.cn, r.contract_id])),
+  };
+}
 
 export type SlackCall = { readonly method: string; readonly params: Record<string, unknown> };
 

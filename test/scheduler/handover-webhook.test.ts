@@ -1,18 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { createWebhookSender } from '../../bot/webhook-delivery.ts';
 import { verifyWebhookSignature, webhookSignature } from '../../bot/webhook-payload.ts';
 import { decide } from '../../db/decisions.ts';
 import { listHandoverDeliveries, setHandoverChannels } from '../../db/handover-outbox.ts';
-import { importData } from '../../db/import/import-data.ts';
 import { applications } from '../../db/schema.ts';
 import type { Actor } from '../../domain/index.ts';
 import { createHandoverDispatcher } from '../../scheduler/handover-dispatch.ts';
-import { DECISION_SEED } from '../handlers/decision-harness.ts';
+import { seedNoticedCycles } from '../handlers/decision-harness.ts';
 import { USERS } from '../handlers/slack-harness.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
@@ -73,20 +70,7 @@ let cycleIds: Record<string, string> = {};
 let contractIds: Record<string, string> = {};
 
 beforeAll(async () => {
-  const imported = await importData(
-    db(),
-    { data: parseYaml(DECISION_SEED), baseDir: '.', lineOf: () => undefined },
-    NOW,
-  );
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
-  const rows = (await db().execute(
-    sql`select r.id, c.cn, c.id as contract_id from renewal_cycles r join contracts c on c.id = r.contract_id`,
-  )) as unknown as { id: string; cn: string; contract_id: string }[];
-  cycleIds = Object.fromEntries(rows.map((r) => [r.cn, r.id]));
-  contractIds = Object.fromEntries(rows.map((r) => [r.cn, r.contract_id]));
-  await db().execute(
-    sql`update renewal_cycles set state = 'noticed', noticed_at = ${NOW.toISOString()}::timestamptz`,
-  );
+  ({ cycleIds, contractIds } = await seedNoticedCycles(db(), NOW));
   await setHandoverChannels(db(), { ops_channel: false, webhook: true });
 });
 
