@@ -1,4 +1,4 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,7 @@ import { DEFAULT_NOTICE_SETTINGS } from '../../domain/index.ts';
 import { DISPATCH_JOB, startScheduler } from '../../scheduler/agenda.ts';
 import { createNoticeDispatcher } from '../../scheduler/dispatch-notices.ts';
 import { captureLogger, FakeDelivery, jst, seedContracts } from '../scheduler/notice-fixtures.ts';
+import { startKigen } from '../support/kigen-process.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
 const database = useTestDatabase();
@@ -126,12 +127,6 @@ describe('shutdown in the middle of a dispatch', () => {
 
 // ---- the real process: SIGTERM while chat.postMessage is in flight ----
 
-const bin = path.resolve(import.meta.dirname, '../../bin/kigen.js');
-const cleanEnv = Object.fromEntries(
-  Object.entries(process.env).filter(
-    ([k]) => !k.startsWith('SLACK_') && k !== 'DATABASE_URL' && !k.startsWith('KIGEN_') && k !== 'PORT',
-  ),
-);
 const children: ChildProcessWithoutNullStreams[] = [];
 const servers: Server[] = [];
 const dirs: string[] = [];
@@ -195,31 +190,16 @@ describe('kigen start, stopped by SIGTERM', () => {
     const port = await freePort();
     const dataDir = await mkdtemp(path.join(tmpdir(), 'kigen-shutdown-'));
     dirs.push(dataDir);
-    const child = spawn(process.execPath, [bin, 'start'], {
-      cwd: path.dirname(path.dirname(bin)),
-      env: {
-        ...cleanEnv,
-        DATABASE_URL: database.current.url,
-        KIGEN_DATA_DIR: dataDir,
-        SLACK_BOT_TOKEN: 'xoxb-shutdown-test',
-        SLACK_SIGNING_SECRET: 'shutdown-test-signing-secret',
-        SLACK_API_URL: slack.url,
-        PORT: String(port),
-        LOG_LEVEL: 'info',
-      },
+    const { child, lines, exited } = startKigen({
+      DATABASE_URL: database.current.url,
+      KIGEN_DATA_DIR: dataDir,
+      SLACK_BOT_TOKEN: 'xoxb-shutdown-test',
+      SLACK_SIGNING_SECRET: 'shutdown-test-signing-secret',
+      SLACK_API_URL: slack.url,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
     });
     children.push(child);
-    const lines: string[] = [];
-    let buffer = '';
-    const collect = (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      const parts = buffer.split('\n');
-      buffer = parts.pop() ?? '';
-      lines.push(...parts.filter(Boolean));
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
     await waitUntil(
       () => slack.posts.length >= 8 || child.exitCode !== null,

@@ -1,39 +1,15 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../db/embedded-postgres.ts';
+import { type KigenRun, startKigen } from '../support/kigen-process.ts';
 
-// The process as users run it: `node bin/kigen.js start` (what `npm start` runs), in its own data dir.
-const bin = path.resolve(import.meta.dirname, '../../bin/kigen.js');
-const cleanEnv = Object.fromEntries(
-  Object.entries(process.env).filter(
-    ([k]) => !k.startsWith('SLACK_') && k !== 'DATABASE_URL' && !k.startsWith('KIGEN_'),
-  ),
-);
+type Run = KigenRun;
 
-type Run = { child: ChildProcessWithoutNullStreams; lines: string[]; exited: Promise<number | null> };
-
-function start(dataDir: string, env: Record<string, string> = {}, via: 'node' | 'npm' = 'node'): Run {
-  const [command, args] = via === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, [bin, 'start']];
-  const child = spawn(command, args, {
-    cwd: path.dirname(path.dirname(bin)),
-    env: { ...cleanEnv, KIGEN_DATA_DIR: dataDir, KIGEN_HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
-  });
-  const lines: string[] = [];
-  let buffer = '';
-  const collect = (chunk: Buffer) => {
-    buffer += chunk.toString('utf8');
-    const parts = buffer.split('\n');
-    buffer = parts.pop() ?? '';
-    lines.push(...parts.filter(Boolean));
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, exited };
-}
+// The process as users run it (`node bin/kigen.js start`, or `npm start`), in its own data dir.
+const start = (dataDir: string, env: Record<string, string> = {}, via: 'node' | 'npm' = 'node'): Run =>
+  startKigen({ KIGEN_DATA_DIR: dataDir, KIGEN_HTTP_PORT: '0', LOG_LEVEL: 'info', ...env }, via);
 
 async function waitFor(run: Run, pattern: RegExp, ms = 30_000): Promise<string> {
   const until = Date.now() + ms;

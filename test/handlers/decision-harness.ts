@@ -4,7 +4,7 @@ import { vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Database } from '../../db/connection.ts';
 import { importData } from '../../db/import/import-data.ts';
-import { contracts, renewalCycles } from '../../db/schema.ts';
+import { applications, contracts, renewalCycles } from '../../db/schema.ts';
 import { CHANNEL, type CommandRun, postSigned, responseUrl, SLACK_API, USERS } from './slack-harness.ts';
 
 /** A signed request as Slack retries it (`x-slack-retry-num`, `x-slack-retry-reason`). */
@@ -89,6 +89,33 @@ serviceGroups:
 `;
 
 export const PARENT_TS = '1764000000.000100';
+
+/** A re-issue application for `cn` (its hand-over trigger enqueues one event); returns its id. */
+export async function insertReissue(
+  db: Database,
+  ids: { contractId: string; cycleId: string | null; cn: string; now: Date },
+): Promise<string> {
+  const [row] = await db
+    .insert(applications)
+    .values({
+      contractId: ids.contractId,
+      cycleId: ids.cycleId,
+      kind: 'reissue',
+      dnSt: 'Tokyo',
+      dnL: 'Minato-ku',
+      dnO: 'Sample K.K.',
+      dnCn: ids.cn,
+      applicant: { name: '佐藤 花子', email: 'sato@example.jp' },
+      periodMonths: 12,
+      csrMethod: 'customer',
+      csrPem: '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n',
+      requestedBy: USERS.adminEn.id,
+      requestedAt: ids.now,
+    })
+    .returning({ id: applications.id });
+  if (!row) throw new Error('re-issue application not stored');
+  return row.id;
+}
 
 /**
  * DECISION_SEED imported at `now`, every cycle already noticed: the starting point of the hand-over

@@ -13,10 +13,8 @@ import {
   releaseHandoverClaim,
   setHandoverChannels,
 } from '../../db/handover-outbox.ts';
-import { applications } from '../../db/schema.ts';
 import { createHandoverDispatcher, HANDOVER_LEASE_MS } from '../../scheduler/handover-dispatch.ts';
-import { seedNoticedCycles } from '../handlers/decision-harness.ts';
-import { USERS } from '../handlers/slack-harness.ts';
+import { insertReissue, seedNoticedCycles } from '../handlers/decision-harness.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
 // A base URL like SLACK_API_URL; nothing listens on port 9, nock answers.
@@ -41,27 +39,15 @@ afterEach(() => {
 
 /** A re-issue application: its trigger writes one event with an ops-channel delivery. */
 async function reissue(cn: string): Promise<{ applicationId: string; eventId: string }> {
-  const [row] = await db()
-    .insert(applications)
-    .values({
-      contractId: contractIds[cn] ?? '',
-      cycleId: cycleIds[cn] ?? null,
-      kind: 'reissue',
-      dnSt: 'Tokyo',
-      dnL: 'Minato-ku',
-      dnO: 'Sample K.K.',
-      dnCn: cn,
-      applicant: { name: '佐藤 花子', email: 'sato@example.jp' },
-      periodMonths: 12,
-      csrMethod: 'customer',
-      csrPem: '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n',
-      requestedBy: USERS.adminEn.id,
-      requestedAt: NOW,
-    })
-    .returning({ id: applications.id });
+  const applicationId = await insertReissue(db(), {
+    contractId: contractIds[cn] ?? '',
+    cycleId: cycleIds[cn] ?? null,
+    cn,
+    now: NOW,
+  });
   const event = (await listHandoverEvents(db())).at(-1);
-  if (!row || !event) throw new Error('no hand-over event');
-  return { applicationId: row.id, eventId: event.id };
+  if (!event) throw new Error('no hand-over event');
+  return { applicationId, eventId: event.id };
 }
 
 /** The ops channel on nock: posts are counted, history answers `history` (or fails). */

@@ -6,10 +6,9 @@ import { createWebhookSender } from '../../bot/webhook-delivery.ts';
 import { verifyWebhookSignature, webhookSignature } from '../../bot/webhook-payload.ts';
 import { decide } from '../../db/decisions.ts';
 import { listHandoverDeliveries, setHandoverChannels } from '../../db/handover-outbox.ts';
-import { applications } from '../../db/schema.ts';
 import type { Actor } from '../../domain/index.ts';
 import { createHandoverDispatcher } from '../../scheduler/handover-dispatch.ts';
-import { seedNoticedCycles } from '../handlers/decision-harness.ts';
+import { insertReissue, seedNoticedCycles } from '../handlers/decision-harness.ts';
 import { USERS } from '../handlers/slack-harness.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
@@ -75,23 +74,12 @@ beforeAll(async () => {
 });
 
 async function reissue(cn: string) {
-  await db()
-    .insert(applications)
-    .values({
-      contractId: contractIds[cn] ?? '',
-      cycleId: cycleIds[cn] ?? null,
-      kind: 'reissue',
-      dnSt: 'Tokyo',
-      dnL: 'Minato-ku',
-      dnO: 'Sample K.K.',
-      dnCn: cn,
-      applicant: { name: '佐藤 花子', email: 'sato@example.jp' },
-      periodMonths: 12,
-      csrMethod: 'customer',
-      csrPem: '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n',
-      requestedBy: USERS.adminEn.id,
-      requestedAt: NOW,
-    });
+  await insertReissue(db(), {
+    contractId: contractIds[cn] ?? '',
+    cycleId: cycleIds[cn] ?? null,
+    cn,
+    now: NOW,
+  });
 }
 
 describe('webhook signature', () => {
