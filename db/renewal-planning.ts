@@ -131,11 +131,13 @@ async function planChunk(
   summary.cyclesCreated += planned.length;
 
   const inserted = (await ex.execute(sql`
-    insert into notices (contract_id, certificate_id, cycle_id, kind, due_at)
-    select x.contract_id, x.certificate_id, case when x.in_cycle then r.id end, x.kind, x.due_at
+    insert into notices (contract_id, certificate_id, cycle_id, kind, due_at, lane)
+    select x.contract_id, x.certificate_id, case when x.in_cycle then r.id end, x.kind, x.due_at,
+           'slack:' || c.slack_channel_id
       from jsonb_to_recordset(${JSON.stringify(notices)}::jsonb)
         as x(contract_id uuid, certificate_id uuid, kind text, due_at timestamptz, in_cycle boolean,
              expires_at timestamptz)
+      join contracts c on c.id = x.contract_id
       left join renewal_cycles r on x.in_cycle and r.contract_id = x.contract_id and r.expires_at = x.expires_at
     on conflict do nothing
     returning id

@@ -29,6 +29,15 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 const instant = (name: string) => timestamp(name, { withTimezone: true });
 
+/**
+ * What every outbox queue keeps of a claim (scheduler/outbox-worker.ts): the token that makes the
+ * claim "still ours", and since when an attempt of unknown outcome may have landed.
+ */
+const outboxClaimColumns = () => ({
+  claimToken: uuid('claim_token'),
+  uncertainSince: instant('uncertain_since'),
+});
+
 /** A customer's service group: the unit whose members see and decide on its contracts. */
 export const serviceGroups = pgTable('service_groups', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -213,6 +222,8 @@ export const notices = pgTable(
     // Null for a re-issue notice, which belongs to no renewal cycle (R-CABF-2).
     cycleId: uuid('cycle_id').references(() => renewalCycles.id, { onDelete: 'cascade' }),
     kind: text('kind').$type<NoticeKind>().notNull(),
+    // The outbox lane: the Slack channel the notice is posted to (`slack:<channel>`).
+    lane: text('lane').notNull(),
     dueAt: instant('due_at').notNull(),
     status: text('status').$type<NoticeStatus>().notNull().default('pending'),
     slackChannelId: text('slack_channel_id'),
@@ -226,6 +237,7 @@ export const notices = pgTable(
     skipReason: text('skip_reason'),
     claimedBy: text('claimed_by'),
     claimedAt: instant('claimed_at'),
+    ...outboxClaimColumns(),
     sentAt: instant('sent_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -234,10 +246,11 @@ export const notices = pgTable(
     uniqueIndex('notices_certificate_kind_uq').on(t.certificateId, t.kind),
     // A re-issued certificate of the same contract period plans nothing twice for its cycle.
     uniqueIndex('notices_cycle_kind_uq').on(t.cycleId, t.kind).where(sql`${t.cycleId} is not null`),
-    // The dispatcher's sweep: pending notices by due time, a small index even over a million rows.
-    index('notices_due_idx').on(t.dueAt).where(sql`${t.status} = 'pending'`),
-    index('notices_claimed_idx').on(t.claimedAt).where(sql`${t.status} = 'sending'`),
-    index('notices_cycle_idx').on(t.cycleId),
+    // The outbox's look for ready lanes: pending notices by due time, small even over a million rows.
+    index('notices_due_idx').on(t.dueAt, t.lane).where(sql`${t.status} = 'pending'`),
+    // A lane holder's next item, and the items a dead holder left claimed.
+    index('notices_lane_due_idx').on(t.lane, t.dueAt).where(sql`${t.status} = 'pending'`),
+    index('notices_lane_sending_idx').on(t.lane).where(sql`${t.status} = 'sending'`),
     index('notices_failed_idx').on(t.updatedAt).where(sql`${t.status} = 'failed'`),
     check('notices_status_ck', sql`${t.status} in ('pending', 'sending', 'sent', 'skipped', 'failed')`),
   ],
@@ -309,6 +322,8 @@ export const handoverDeliveries = pgTable(
       .notNull()
       .references(() => handoverEvents.id, { onDelete: 'cascade' }),
     channel: text('channel').$type<'ops_channel' | 'webhook'>().notNull(),
+    // The outbox lane: the operations channel (`slack:<channel>`) or `webhook`.
+    lane: text('lane').notNull(),
     status: text('status').$type<'pending' | 'sending' | 'delivered'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     // Null: due now (a fresh delivery); set by a failed attempt to the end of its backoff.
@@ -316,6 +331,7 @@ export const handoverDeliveries = pgTable(
     lastError: text('last_error'),
     claimedBy: text('claimed_by'),
     claimedAt: instant('claimed_at'),
+    ...outboxClaimColumns(),
     deliveredAt: instant('delivered_at'),
     // ops_channel: the posted message, edited by the staff's buttons.
     slackChannelId: text('slack_channel_id'),
@@ -325,8 +341,7 @@ export const handoverDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex('handover_deliveries_event_channel_uq').on(t.eventId, t.channel),
-    index('handover_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
-    index('handover_deliveries_claimed_idx').on(t.claimedAt).where(sql`${t.status} = 'sending'`),
+    index('handover_deliveries_lane_idx').on(t.lane).where(sql`${t.status} in ('pending', 'sending')`),
     check('handover_deliveries_channel_ck', sql`${t.channel} in ('ops_channel', 'webhook')`),
     check('handover_deliveries_status_ck', sql`${t.status} in ('pending', 'sending', 'delivered')`),
   ],
@@ -352,3 +367,58 @@ export const applicationProgress = pgTable(
   },
   (t) => [check('application_progress_status_ck', sql`${t.status} in ('submitted', 'issued', 'rejected')`)],
 );
+
+/**
+ * Messages the outbox posts or edits besides notices (scheduler/outbox-worker.ts): a decision's reply in
+ * the customer's thread and the re-rendered notice, the staff's answers relayed to the customer, the
+ * re-rendered operations message. Rendered when delivered, from the state of that moment.
+ */
+export const outboxMessages = pgTable(
+  'outbox_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // The outbox lane: the Slack channel written to (`slack:<channel>`).
+    lane: text('lane').notNull(),
+    kind: text('kind').notNull(),
+    contractId: uuid('contract_id').references(() => contracts.id, { onDelete: 'cascade' }),
+    cycleId: uuid('cycle_id').references(() => renewalCycles.id, { onDelete: 'cascade' }),
+    applicationId: uuid('application_id').references(() => applications.id, { onDelete: 'cascade' }),
+    // What to say, as data (never a private key); the view renders it in the channel's language.
+    payload: jsonb('payload').notNull(),
+    status: text('status')
+      .$type<'pending' | 'sending' | 'sent' | 'skipped' | 'failed'>()
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at'),
+    lastError: text('last_error'),
+    skipReason: text('skip_reason'),
+    claimedBy: text('claimed_by'),
+    claimedAt: instant('claimed_at'),
+    ...outboxClaimColumns(),
+    // The message this item posted (a thread reply), once sent.
+    slackChannelId: text('slack_channel_id'),
+    slackTs: text('slack_ts'),
+    sentAt: instant('sent_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('outbox_messages_ready_idx').on(t.lane, t.createdAt).where(sql`${t.status} = 'pending'`),
+    index('outbox_messages_sending_idx').on(t.lane).where(sql`${t.status} = 'sending'`),
+    check(
+      'outbox_messages_status_ck',
+      sql`${t.status} in ('pending', 'sending', 'sent', 'skipped', 'failed')`,
+    ),
+  ],
+);
+
+/** Leases of outbox lanes: one replica at a time works a lane, paced (scheduler/outbox-worker.ts). */
+export const outboxLanes = pgTable('outbox_lanes', {
+  lane: text('lane').primaryKey(),
+  holder: text('holder'),
+  heldUntil: instant('held_until'),
+  // No write in this lane before this instant (Slack's pace, a Retry-After).
+  pacedUntil: instant('paced_until'),
+  updatedAt: updatedAt(),
+});
