@@ -1,6 +1,6 @@
-import type { HandoverChannel, HandoverEvent } from '../db/handover-outbox.ts';
+import type { HandoverChannel, HandoverEvent } from '../db/stores/handover-outbox.ts';
 
-export type { HandoverChannel, HandoverEvent } from '../db/handover-outbox.ts';
+export type { HandoverChannel, HandoverEvent } from '../db/stores/handover-outbox.ts';
 
 /**
  * The port through which the scheduler hands an event to the back office. The scheduler owns *when*

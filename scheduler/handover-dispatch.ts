@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { Database } from '../db/connection.ts';
+import type { Database } from '../db/server/connection.ts';
 import {
   type ClaimedDelivery,
   claimHandoverDeliveries,
   markHandoverDelivered,
   markHandoverRetry,
   releaseHandoverClaim,
-} from '../db/handover-outbox.ts';
+} from '../db/stores/handover-outbox.ts';
 import type { HandoverChannel, HandoverDelivery, HandoverMessage } from './handover-delivery.ts';
 
 export type HandoverDispatcherOptions = {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { LaneId, LaneLeases } from '../../domain/ports/outbox.ts';
-import type { Executor } from '../connection.ts';
+import type { Executor } from '../server/connection.ts';
 
 const iso = (at: Date) => at.toISOString();
 /** A list parameter as a subquery (drizzle expands JS arrays into `($1, $2, …)`, which `any` cannot take). */

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Claim, LaneId, OutboxQueue, Outcome, QueueName } from '../../domain/ports/outbox.ts';
-import type { Executor } from '../connection.ts';
-import { toDateOrNull } from '../renewal-cycles.ts';
+import type { Executor } from '../server/connection.ts';
+import { toDateOrNull } from './renewal-cycles.ts';
 
 /**
  * How one table serves as an outbox queue. Every queue table has the same claim columns (status,

@@ -1,5 +1,5 @@
-import type { Database } from '../../db/connection.ts';
-import { planRenewals } from '../../db/renewal-planning.ts';
+import type { Database } from '../../db/server/connection.ts';
+import { planRenewals } from '../../db/stores/renewal-planning.ts';
 import { jst, seedContracts } from './notice-fixtures.ts';
 
 /**

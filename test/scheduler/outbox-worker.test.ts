@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { connect, type Executor } from '../../db/connection.ts';
+import { connect, type Executor } from '../../db/server/connection.ts';
 import { createLaneLeases } from '../../db/stores/outbox-lanes.ts';
 import { createOutboxQueue, stillOurs } from '../../db/stores/outbox-queues.ts';
 import type { Claim, OutboxHandler, Outcome } from '../../domain/ports/outbox.ts';
