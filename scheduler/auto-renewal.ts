@@ -14,7 +14,7 @@ import {
   previousProxyApplication,
   type RenewalCycle,
 } from '../domain/index.ts';
-import type { NoticeToDeliver } from './notice-delivery.ts';
+import type { NoticeToDeliver } from '../domain/ports/notices.ts';
 
 export type AutoRenewalSummary = NonNullable<NoticeToDeliver['autoRenewal']>;
 

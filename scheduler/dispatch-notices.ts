@@ -27,8 +27,13 @@ import {
   noticeRelevance,
   type RenewalCycle,
 } from '../domain/index.ts';
+import type {
+  DeliveryResult,
+  NoticeDelivery,
+  NoticeToDeliver,
+  PostedMessage,
+} from '../domain/ports/notices.ts';
 import { autoRenewAtDataDeadline } from './auto-renewal.ts';
-import type { DeliveryResult, NoticeDelivery, NoticeToDeliver, PostedMessage } from './notice-delivery.ts';
 
 export type DispatchMode = 'deliver' | 'dry-run';
 

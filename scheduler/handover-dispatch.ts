@@ -9,7 +9,7 @@ import {
   markHandoverRetry,
   releaseHandoverClaim,
 } from '../db/stores/handover-outbox.ts';
-import type { HandoverChannel, HandoverDelivery, HandoverMessage } from './handover-delivery.ts';
+import type { HandoverChannel, HandoverDelivery, HandoverMessage } from '../domain/ports/handover.ts';
 
 export type HandoverDispatcherOptions = {
   readonly db: Database;

@@ -1,5 +1,5 @@
 import type { RetryOptions } from '@slack/web-api';
-import type { NoticeDelivery } from '../../scheduler/notice-delivery.ts';
+import type { NoticeDelivery } from '../../domain/ports/notices.ts';
 import { createDryRunNoticeDelivery } from '../slack/dry-run-notices.ts';
 import { createSlackNoticeDelivery } from '../slack/notice-board.ts';
 import { createSlackWebClient } from '../slack/web-client.ts';

@@ -1,7 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Database } from '../../db/server/connection.ts';
-import type { HandoverChannel } from '../../db/stores/handover-outbox.ts';
-import type { HandoverDelivery } from '../../scheduler/handover-delivery.ts';
+import type { HandoverChannel, HandoverDelivery } from '../../domain/ports/handover.ts';
 import { createHandoverDispatcher, type HandoverDispatcher } from '../../scheduler/handover-dispatch.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { observedSlackFetch } from '../slack/api-errors.ts';

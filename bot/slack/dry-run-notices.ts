@@ -1,4 +1,4 @@
-import type { NoticeDelivery, NoticeToDeliver } from '../../scheduler/notice-delivery.ts';
+import type { NoticeDelivery, NoticeToDeliver } from '../../domain/ports/notices.ts';
 import { formatTokyoDateTime } from '../i18n/locale.ts';
 import { noticeText } from '../i18n/notices.ts';
 import { withoutControlCharacters } from '../views/mrkdwn.ts';

@@ -10,7 +10,7 @@ import type {
   NoticeDelivery,
   NoticeToDeliver,
   PostedMessage,
-} from '../../scheduler/notice-delivery.ts';
+} from '../../domain/ports/notices.ts';
 import type { Logger } from '../app/logger.ts';
 import { NOTICE_EVENT_TYPE, noticeParentMessage, noticeThreadReply } from '../views/notice-message.ts';
 

@@ -2,7 +2,7 @@ import type { types as slack } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { DecisionContext } from '../../db/stores/decisions.ts';
 import type { Locale, RenewalCycle } from '../../domain/index.ts';
-import type { NoticeToDeliver } from '../../scheduler/notice-delivery.ts';
+import type { NoticeToDeliver } from '../../domain/ports/notices.ts';
 import { noticeParentMessage } from '../views/notice-message.ts';
 
 export type RefreshLogger = { warn(obj: unknown, msg?: string): void };

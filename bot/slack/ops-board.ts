@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Database } from '../../db/server/connection.ts';
 import { loadOpsApplication } from '../../db/stores/handover-applications.ts';
-import type { HandoverEvent, HandoverMessage, HandoverResult } from '../../scheduler/handover-delivery.ts';
+import type { HandoverEvent, HandoverMessage, HandoverResult } from '../../domain/ports/handover.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { opsEventMessage } from '../views/operations/ops-message.ts';
 

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { HandoverEvent } from '../../db/stores/handover-outbox.ts';
 import { findProduct } from '../../domain/index.ts';
+import type { HandoverEvent } from '../../domain/ports/handover.ts';
 
 /**
  * The JSON body of the hand-over webhook, version 1. Stable: fields are only ever added. Documented in

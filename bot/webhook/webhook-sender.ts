@@ -1,4 +1,4 @@
-import type { HandoverEvent, HandoverResult } from '../../scheduler/handover-delivery.ts';
+import type { HandoverEvent, HandoverResult } from '../../domain/ports/handover.ts';
 import { webhookBody, webhookSignature } from './webhook-payload.ts';
 
 export type WebhookSenderOptions = {

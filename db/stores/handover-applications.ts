@@ -11,6 +11,7 @@ import {
   parseCertificateBundle,
   parseCsr,
 } from '../../domain/index.ts';
+import type { HandoverEvent } from '../../domain/ports/handover.ts';
 import {
   applicationProgress,
   applications,
@@ -20,7 +21,7 @@ import {
   serviceGroups,
 } from '../schema.ts';
 import type { Database, Executor } from '../server/connection.ts';
-import { type HandoverEvent, toHandoverEvent } from './handover-outbox.ts';
+import { toHandoverEvent } from './handover-outbox.ts';
 import { recordAudit, updateCycle } from './renewal-cycles.ts';
 import { planRenewals } from './renewal-planning.ts';
 

@@ -8,79 +8,14 @@ import type {
   CycleState,
   Locale,
 } from '../../domain/index.ts';
+import {
+  HANDOVER_CHANNELS,
+  type HandoverChannel,
+  type HandoverEvent,
+  type HandoverKind,
+} from '../../domain/ports/handover.ts';
 import type { Executor } from '../server/connection.ts';
 import { toDate, toDateOrNull } from './renewal-cycles.ts';
-
-export type HandoverChannel = 'ops_channel' | 'webhook';
-export type HandoverKind = 'application' | 'opt_out' | 'opt_out_undone';
-export const HANDOVER_CHANNELS: readonly HandoverChannel[] = ['ops_channel', 'webhook'];
-
-/** The snapshot the triggers of migration 0002 store with each event (see kigen_handover_enqueue). */
-export type HandoverEvent = {
-  readonly id: string;
-  readonly seq: number;
-  readonly kind: HandoverKind;
-  readonly occurredAt: Date;
-  /** Slack user id or 'system:<job>' of who caused the fact; null when unknown. */
-  readonly actor: string | null;
-  readonly contract: {
-    readonly id: string;
-    readonly cn: string;
-    readonly category: Category;
-    readonly ca: Ca | null;
-    readonly productId: string | null;
-    readonly periodMonths: number | null;
-    readonly csrMethod: CsrMethod | null;
-    readonly wwwOption: boolean;
-    readonly linkedServices: readonly string[];
-    readonly slackChannelId: string;
-    readonly serviceGroup: string;
-    readonly locale: Locale | null;
-  };
-  readonly cycle: {
-    readonly id: string;
-    readonly state: CycleState;
-    readonly expiresAt: Date;
-    readonly decisionDeadline: Date | null;
-    readonly dataDeadline: Date | null;
-    readonly chosenPeriodMonths: number | null;
-    readonly decision: string | null;
-    readonly decidedBy: string | null;
-    readonly decidedAt: Date | null;
-    readonly slackChannelId: string | null;
-    readonly slackTs: string | null;
-  } | null;
-  /** The contract's current certificate at the time of the fact (the one being renewed). */
-  readonly certificate: {
-    readonly id: string;
-    readonly serial: string;
-    readonly sha256: string;
-    readonly notBefore: Date;
-    readonly notAfter: Date;
-    readonly issuer: string;
-  } | null;
-  readonly application: {
-    readonly id: string;
-    readonly kind: ApplicationKind;
-    readonly dn: {
-      readonly c: string;
-      readonly st: string;
-      readonly l: string;
-      readonly o: string;
-      readonly ou: string | null;
-      readonly cn: string;
-    };
-    readonly applicant: Applicant;
-    readonly periodMonths: number;
-    readonly csrMethod: CsrMethod;
-    readonly csrPem: string | null;
-    readonly wwwOption: boolean;
-    readonly approverAddress: string | null;
-    readonly keyGeneratedByProvider: boolean;
-    readonly requestedBy: string;
-    readonly requestedAt: Date;
-  } | null;
-};
 
 type Json = Record<string, unknown>;
 

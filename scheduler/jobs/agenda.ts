@@ -6,9 +6,9 @@ import { releaseClaims, unlockAgendaJobs } from '../../db/stores/claim-release.t
 import { setHandoverChannels } from '../../db/stores/handover-outbox.ts';
 import { contractsMissingPlan, planRenewals } from '../../db/stores/renewal-planning.ts';
 import type { Locale, NoticeSettings } from '../../domain/index.ts';
+import type { NoticeDelivery } from '../../domain/ports/notices.ts';
 import { createNoticeDispatcher, type DispatchMode, type NoticeDispatcher } from '../dispatch-notices.ts';
 import type { HandoverDispatcher } from '../handover-dispatch.ts';
-import type { NoticeDelivery } from '../notice-delivery.ts';
 
 export const DISPATCH_JOB = 'kigen:dispatch-notices';
 export const RECONCILE_JOB = 'kigen:reconcile';

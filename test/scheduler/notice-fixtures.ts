@@ -8,7 +8,7 @@ import type {
   NoticeDelivery,
   NoticeToDeliver,
   PostedMessage,
-} from '../../scheduler/notice-delivery.ts';
+} from '../../domain/ports/notices.ts';
 
 export type SeedOptions = {
   readonly count: number;

@@ -1,7 +1,7 @@
 import type { types as slack } from '@slack/bolt';
 import type { ApplicationProgress } from '../../../db/stores/handover-applications.ts';
-import type { HandoverEvent } from '../../../db/stores/handover-outbox.ts';
 import { findProduct } from '../../../domain/index.ts';
+import type { HandoverEvent } from '../../../domain/ports/handover.ts';
 import { formatTokyoDate, formatTokyoDateTime, type Locale } from '../../i18n/locale.ts';
 import { operationsText } from '../../i18n/operations.ts';
 import { codeSpan, limitText, mention, withoutControlCharacters } from '../mrkdwn.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../bot/app/metrics.ts';
 import { createHandoverDelivery } from '../../../bot/app/ops-handover.ts';
 import type { Database } from '../../../db/server/connection.ts';
-import type { HandoverEvent } from '../../../db/stores/handover-outbox.ts';
+import type { HandoverEvent } from '../../../domain/ports/handover.ts';
 
 // The receiver answers 500 to the first POST and 204 afterwards.
 let posts = 0;

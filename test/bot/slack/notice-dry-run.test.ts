@@ -5,7 +5,7 @@ import { createLogger } from '../../../bot/app/logger.ts';
 import { createNoticeDelivery } from '../../../bot/app/notice-delivery.ts';
 import { createDryRunNoticeDelivery } from '../../../bot/slack/dry-run-notices.ts';
 import { MS_PER_DAY } from '../../../domain/index.ts';
-import type { NoticeToDeliver } from '../../../scheduler/notice-delivery.ts';
+import type { NoticeToDeliver } from '../../../domain/ports/notices.ts';
 
 const EXPIRES = new Date('2026-12-25T00:00:00Z');
 const DUE = new Date(EXPIRES.getTime() - 35 * MS_PER_DAY);

@@ -5,7 +5,7 @@ import { createLogger } from '../../../bot/app/logger.ts';
 import { createSlackNoticeDelivery } from '../../../bot/slack/notice-board.ts';
 import { createSlackWebClient } from '../../../bot/slack/web-client.ts';
 import { MS_PER_DAY, type NoticeKind, type RenewalCycle } from '../../../domain/index.ts';
-import type { NoticeToDeliver } from '../../../scheduler/notice-delivery.ts';
+import type { NoticeToDeliver } from '../../../domain/ports/notices.ts';
 
 // A base URL like SLACK_API_URL; nothing listens on port 9, nock answers.
 const ORIGIN = 'http://127.0.0.1:9';

@@ -7,7 +7,7 @@ import {
   noticeThreadReply,
 } from '../../../bot/views/notice-message.ts';
 import { type Ca, MS_PER_DAY, type NoticeKind, type RenewalCycle } from '../../../domain/index.ts';
-import type { NoticeToDeliver } from '../../../scheduler/notice-delivery.ts';
+import type { NoticeToDeliver } from '../../../domain/ports/notices.ts';
 
 // 2026-12-25 09:00 JST, a Friday.
 const EXPIRES = new Date('2026-12-25T00:00:00Z');

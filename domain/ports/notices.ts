@@ -1,4 +1,4 @@
-import type { Ca, Category, Locale, NoticeKind, PeriodMonths, RenewalCycle } from '../domain/index.ts';
+import type { Ca, Category, Locale, NoticeKind, PeriodMonths, RenewalCycle } from '../index.ts';
 
 /**
  * The port through which the scheduler delivers a notice. The scheduler owns *when* and *whether*

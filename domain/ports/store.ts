@@ -1,0 +1,85 @@
+import type { NoticeSettings } from '../rules/notice-schedule.ts';
+import type { Actor, CycleCommand, CycleReason, RenewalCycle, Transition } from '../rules/renewal-cycle.ts';
+
+/**
+ * Storage, as the use-cases see it: repositories grouped by area, and one transaction at a time.
+ * A use-case declares the repositories it needs (`Store<CycleRepositories & …>`); `db/stores/`
+ * implements them all on PostgreSQL. Inside `transaction`, the same repositories work on that
+ * transaction: everything written there commits together or not at all.
+ */
+export type Store<R> = R & {
+  transaction<T>(work: (tx: R) => Promise<T>): Promise<T>;
+};
+
+/** One row of the audit trail: who did what, when, to which contract and cycle, before and after. */
+export type AuditEntry = {
+  readonly actor: Actor | string;
+  readonly action: string;
+  readonly at: Date;
+  readonly contractId?: string | null;
+  readonly cycleId?: string | null;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly detail?: unknown;
+};
+
+export type CycleUpdate =
+  | { readonly ok: true; readonly transition: Transition }
+  | { readonly ok: false; readonly reason: CycleReason | 'cycle.not_found'; readonly params?: unknown };
+
+export type PlanningSummary = {
+  contracts: number;
+  cyclesCreated: number;
+  noticesCreated: number;
+  cyclesSuperseded: number;
+  noticesSkipped: number;
+};
+
+/** A fact the provider's back office must act on (the hand-over), enqueued with the fact itself. */
+export type HandoverFact = {
+  readonly kind: 'application' | 'opt_out' | 'opt_out_undone';
+  readonly contractId: string;
+  readonly cycleId: string | null;
+  readonly applicationId: string | null;
+  /** Slack user id or 'system:<job>' of who caused the fact. */
+  readonly actor: string | null;
+  readonly occurredAt: Date;
+};
+
+/** Repositories every area uses. */
+export type CommonRepositories = {
+  readonly audit: {
+    record(entry: AuditEntry): Promise<void>;
+  };
+  readonly cycles: {
+    /** The cycle with its contract's category; with `lock`, locked until the transaction ends. */
+    find(cycleId: string, options?: { readonly lock?: boolean }): Promise<RenewalCycle | null>;
+    /** Writes a transition (and its audit event) if nobody changed the cycle since `seenVersion`. */
+    save(seenVersion: number, transition: Transition): Promise<boolean>;
+    /** Applies a command, re-reading on a concurrent change (the domain's commands are idempotent). */
+    apply(cycleId: string, command: CycleCommand, now: Date): Promise<CycleUpdate>;
+    /** The cycle's parent message, set once by its first posted notice. */
+    setParentMessage(
+      cycleId: string,
+      message: { readonly channel: string; readonly ts: string },
+    ): Promise<void>;
+  };
+  readonly contracts: {
+    /** R-AUTO-1: an opted-out contract ends with its term. */
+    cancel(contractId: string, now: Date): Promise<void>;
+  };
+  readonly planning: {
+    /**
+     * Plans the renewal of each contract from its current certificate (the one reaching furthest):
+     * its cycle and notices (`noticeSchedule`); completes older open cycles. Idempotent.
+     */
+    planRenewals(
+      contractIds: readonly string[],
+      options: { readonly settings?: NoticeSettings; readonly now: Date; readonly actor: string },
+    ): Promise<PlanningSummary>;
+  };
+  readonly handover: {
+    /** The hand-over of a fact, delivered by the outbox to every configured channel. */
+    enqueue(fact: HandoverFact): Promise<void>;
+  };
+};
