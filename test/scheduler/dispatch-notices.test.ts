@@ -5,15 +5,11 @@ import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../bot/logger.ts';
-import { createSlackNoticeDelivery } from '../../bot/slack-notice-delivery.ts';
-import { createSlackWebClient } from '../../bot/slack-web-client.ts';
-import { connect } from '../../db/connection.ts';
+import { createLogger } from '../../bot/app/logger.ts';
+import { createSlackNoticeDelivery } from '../../bot/slack/notice-board.ts';
+import { createSlackWebClient } from '../../bot/slack/web-client.ts';
 import { importData } from '../../db/import/import-data.ts';
 import { readImportFile } from '../../db/import/read-import-file.ts';
-import { claimDueNotices } from '../../db/notices-outbox.ts';
-import { updateCycle } from '../../db/renewal-cycles.ts';
-import { planRenewals } from '../../db/renewal-planning.ts';
 import {
   applications,
   auditEvents,
@@ -22,6 +18,10 @@ import {
   notices,
   renewalCycles,
 } from '../../db/schema.ts';
+import { connect } from '../../db/server/connection.ts';
+import { claimDueNotices } from '../../db/stores/notices-outbox.ts';
+import { updateCycle } from '../../db/stores/renewal-cycles.ts';
+import { planRenewals } from '../../db/stores/renewal-planning.ts';
 import { decryptPrivateKey, newMasterKeyText, parseCsr, parseMasterKey } from '../../domain/index.ts';
 import {
   createNoticeDispatcher,
