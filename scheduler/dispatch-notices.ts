@@ -23,6 +23,7 @@ import {
   ANNOUNCEMENT_KINDS,
   applyCycleCommand,
   type Locale,
+  type NoticeLateness,
   type NoticeRelevance,
   noticeRelevance,
   type RenewalCycle,
@@ -131,8 +132,19 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
   const notStarted = new Set<string>();
   let halted = false;
 
-  const toNotice = (ctx: NoticeContext, cycle: RenewalCycle | null, late: boolean): NoticeToDeliver => ({
-    notice: { id: ctx.id, kind: ctx.kind, dueAt: ctx.dueAt, attempts: ctx.attempts, late },
+  const toNotice = (
+    ctx: NoticeContext,
+    cycle: RenewalCycle | null,
+    late: NoticeLateness,
+  ): NoticeToDeliver => ({
+    notice: {
+      id: ctx.id,
+      kind: ctx.kind,
+      dueAt: ctx.dueAt,
+      plannedAt: ctx.plannedAt,
+      attempts: ctx.attempts,
+      late,
+    },
     contract: {
       id: ctx.contract.id,
       cn: ctx.contract.cn,
@@ -173,6 +185,7 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
     noticeRelevance({
       kind: ctx.kind,
       dueAt: ctx.dueAt,
+      plannedAt: ctx.plannedAt,
       cycle,
       certificateNotAfter: ctx.certificate.notAfter,
       now,
@@ -308,7 +321,7 @@ export function createNoticeDispatcher(options: DispatcherOptions): NoticeDispat
     let cycle = cycleOf(ctx);
     if (stale) {
       // The previous claimer may have posted before it died: look before posting again.
-      const posted = await delivery.findPosted(toNotice(ctx, cycle, false));
+      const posted = await delivery.findPosted(toNotice(ctx, cycle, null));
       if (posted) {
         const parent = ctx.cycle?.slackTs ?? null;
         const threadTs = parent !== null && parent !== posted.ts ? parent : null;

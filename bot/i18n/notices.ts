@@ -1,4 +1,4 @@
-import type { Ca, NoticeKind, PeriodMonths } from '../../domain/index.ts';
+import type { Ca, NoticeKind, NoticeLateness, PeriodMonths } from '../../domain/index.ts';
 
 /**
  * Texts of the renewal notice: the cycle's parent message, its thread replies and the dry-run
@@ -105,8 +105,12 @@ const ja = {
     '契約期間中に再発行が必要です。この通知に対して選ぶものはありません。',
   replyTermEnd: (p: { expiry: string }) =>
     `*契約期間が終了しました（${p.expiry}）。* 解約が選ばれていたため、この契約は解約されました。証明書は更新されていません。`,
-  late: (p: { due: string }) =>
-    `:warning: この通知は予定（${p.due}）より遅れて配信されました。ボットが停止していた間に予定時刻を過ぎたためです。`,
+  late: {
+    delivered_after_due: (p: { due: string; planned: string }) =>
+      `:warning: この通知は予定（${p.due}）より遅れて配信されました。ボットが停止していた間に予定時刻を過ぎたためです。`,
+    planned_after_due: (p: { due: string; planned: string }) =>
+      `:warning: この通知は予定（${p.due}）より遅れて配信されました。予定日時を過ぎた後（${p.planned}）に通知が登録されたためです（予定日時より後に取り込まれた契約など）。`,
+  } satisfies Record<NonNullable<NoticeLateness>, (p: { due: string; planned: string }) => string>,
   // --- dry-run print-out ------------------------------------------------------------------------------
   dryRunTitle: '[dry-run] 配信されるはずの通知（Slack には投稿していません）',
   dryRunKind: '種類',
@@ -116,7 +120,10 @@ const ja = {
   dryRunMentions: 'メンション',
   dryRunButtons: 'ボタン',
   dryRunNone: 'なし',
-  dryRunLate: '遅延',
+  dryRunLate: {
+    delivered_after_due: '遅延: ボットの停止中に予定時刻を過ぎた',
+    planned_after_due: (p: { planned: string }) => `遅延: 予定日時を過ぎた後（${p.planned}）に登録`,
+  },
   // --- kinds and vocabulary --------------------------------------------------------------------------
   kind: {
     pre_notice: '事前通知（35日前）',
@@ -228,8 +235,12 @@ const en: typeof ja = {
     'so a re-issue is needed within the contract period. There is nothing to choose in this notice.',
   replyTermEnd: (p) =>
     `*The contract term ended on ${p.expiry}.* It was opted out, so the contract is cancelled and the certificate was not renewed.`,
-  late: (p) =>
-    `:warning: This notice is delivered later than planned (${p.due}): the bot was stopped when it was due.`,
+  late: {
+    delivered_after_due: (p) =>
+      `:warning: This notice is delivered later than planned (${p.due}): the bot was stopped when it was due.`,
+    planned_after_due: (p) =>
+      `:warning: This notice is delivered later than planned (${p.due}): it was only planned after that, on ${p.planned} (for example, a contract imported after the date).`,
+  },
   dryRunTitle: '[dry-run] notice that would be delivered (nothing was posted to Slack)',
   dryRunKind: 'kind',
   dryRunDue: 'due',
@@ -238,7 +249,10 @@ const en: typeof ja = {
   dryRunMentions: 'mentions',
   dryRunButtons: 'buttons',
   dryRunNone: 'none',
-  dryRunLate: 'late',
+  dryRunLate: {
+    delivered_after_due: 'late: the bot was stopped when it was due',
+    planned_after_due: (p) => `late: planned only after it was due, on ${p.planned}`,
+  },
   kind: {
     pre_notice: 'advance notice (35 days)',
     notice: 'notice (30 days)',

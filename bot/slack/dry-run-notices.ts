@@ -52,11 +52,18 @@ export function dryRunText(n: NoticeToDeliver, now: Date, printBlocks: boolean):
   const replying = n.thread !== null && !opensThread(n.notice.kind);
   const parent = noticeParentMessage(n, now);
   const reply = replying ? noticeThreadReply(n, now) : null;
+  // R-NOTICE-4: the same reason as the posted message would give.
+  const late =
+    n.notice.late === 'planned_after_due'
+      ? t.dryRunLate.planned_after_due({ planned: fmt(n.notice.plannedAt) })
+      : n.notice.late === 'delivered_after_due'
+        ? t.dryRunLate.delivered_after_due
+        : null;
   const lines = [
     t.dryRunTitle,
     `  ${t.fieldCn}: ${withoutControlCharacters(n.contract.cn)}`,
     `  ${t.dryRunKind}: ${t.kind[n.notice.kind]} (${n.notice.kind})`,
-    `  ${t.dryRunDue}: ${fmt(n.notice.dueAt)}${n.notice.late ? ` (${t.dryRunLate})` : ''}`,
+    `  ${t.dryRunDue}: ${fmt(n.notice.dueAt)}${late ? ` (${late})` : ''}`,
     `  ${t.fieldExpiry}: ${fmt(expiresAt)}`,
     `  ${t.dryRunChannel}: ${n.contract.slackChannelId}${n.thread ? ` (${t.dryRunThread}: ${n.thread.ts})` : ''}`,
     `  ${t.dryRunMentions}: ${mentions.length > 0 ? mentions.map((id) => `@${id}`).join(' ') : t.dryRunNone}`,

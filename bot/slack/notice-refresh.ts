@@ -16,13 +16,16 @@ export function noticeAfterDecision(
 ): NoticeToDeliver {
   const c = context.contract;
   const thread = context.parent;
+  const dueAt = context.latestNotice?.dueAt ?? now;
   return {
     notice: {
       id: context.latestNotice?.id ?? '',
       kind: context.latestNotice?.kind ?? (c.category === 'byo' ? 'byo_notice' : 'notice'),
-      dueAt: context.latestNotice?.dueAt ?? now,
+      dueAt,
+      // A re-render is no delivery: it is never late, whenever the notice was planned.
+      plannedAt: dueAt,
       attempts: 1,
-      late: false,
+      late: null,
     },
     contract: {
       id: c.id,

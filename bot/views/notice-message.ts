@@ -4,6 +4,7 @@ import {
   findProduct,
   MS_PER_DAY,
   type NoticeKind,
+  type NoticeLateness,
   type RenewalCycle,
 } from '../../domain/index.ts';
 import type { NoticeToDeliver } from '../../domain/ports/notices.ts';
@@ -119,7 +120,7 @@ export function noticeParentMessage(n: NoticeToDeliver, now: Date): NoticeMessag
     const line = isReissue ? t.reissueNoAction : closedLine(n, now);
     if (line) blocks.push(context(line));
   }
-  if (creating && n.notice.late) blocks.push(context(lateLine(n)));
+  if (creating && n.notice.late) blocks.push(context(lateLine(n, n.notice.late)));
 
   const fallback = isReissue ? t.fallbackReissue : isByo ? t.fallbackByo : t.fallbackProxy;
   return {
@@ -135,7 +136,7 @@ export function noticeThreadReply(n: NoticeToDeliver, now: Date): NoticeReply {
   const body = replyText(n, now);
   const mentions = recipientsLine(n);
   const blocks: slack.KnownBlock[] = [section(mentions ? `${body}\n${mentions}` : body)];
-  if (n.notice.late) blocks.push(context(lateLine(n)));
+  if (n.notice.late) blocks.push(context(lateLine(n, n.notice.late)));
   return {
     text: limitText(`${codeSpan(n.contract.cn)} ${t.kind[n.notice.kind]}: ${stripBold(body)}`, 3_000),
     blocks,
@@ -308,8 +309,12 @@ function closedLine(n: NoticeToDeliver, now: Date): string | null {
   }
 }
 
-function lateLine(n: NoticeToDeliver): string {
-  return noticeText[n.locale].late({ due: formatTokyoDateTime(n.notice.dueAt, n.locale) });
+/** R-NOTICE-4: a late notice says so, and why: planned after it was due, or delivered after it. */
+function lateLine(n: NoticeToDeliver, late: NonNullable<NoticeLateness>): string {
+  return noticeText[n.locale].late[late]({
+    due: formatTokyoDateTime(n.notice.dueAt, n.locale),
+    planned: formatTokyoDateTime(n.notice.plannedAt, n.locale),
+  });
 }
 
 /** What a notice says about the event it stands for (the body of its thread reply). */

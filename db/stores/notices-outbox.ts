@@ -18,6 +18,8 @@ export type NoticeContext = {
   readonly kind: NoticeKind;
   readonly status: NoticeStatus;
   readonly dueAt: Date;
+  /** When the notice was planned (its row created): one planned after its due instant was never on time. */
+  readonly plannedAt: Date;
   readonly attempts: number;
   readonly contract: {
     readonly id: string;
@@ -117,6 +119,7 @@ type RawContext = {
   kind: NoticeKind;
   status: NoticeStatus;
   due_at: string;
+  created_at: string;
   attempts: number;
   contract_id: string;
   cn: string;
@@ -138,7 +141,7 @@ type RawContext = {
 export async function loadNoticeContexts(ex: Executor, ids: readonly string[]): Promise<NoticeContext[]> {
   if (ids.length === 0) return [];
   const rows = (await ex.execute(sql`
-    select n.id, n.kind, n.status, n.due_at, n.attempts,
+    select n.id, n.kind, n.status, n.due_at, n.created_at, n.attempts,
            c.id as contract_id, c.cn, c.category, c.ca, c.product_id, c.period_months, c.csr_method,
            c.slack_channel_id, c.status as contract_status, c.service_group_id,
            k.id as certificate_id, k.not_after, g.locale,
@@ -168,6 +171,7 @@ export async function loadNoticeContexts(ex: Executor, ids: readonly string[]): 
     kind: r.kind,
     status: r.status,
     dueAt: toDate(r.due_at),
+    plannedAt: toDate(r.created_at),
     attempts: r.attempts,
     contract: {
       id: r.contract_id,

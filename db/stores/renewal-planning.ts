@@ -130,10 +130,12 @@ async function planChunk(
   `)) as unknown as unknown[];
   summary.cyclesCreated += planned.length;
 
+  // created_at is the planning instant (the caller's clock, as in the audit): a notice planned after
+  // it was due (a contract imported late) says so when posted, not that the bot was stopped.
   const inserted = (await ex.execute(sql`
-    insert into notices (contract_id, certificate_id, cycle_id, kind, due_at, lane)
+    insert into notices (contract_id, certificate_id, cycle_id, kind, due_at, lane, created_at)
     select x.contract_id, x.certificate_id, case when x.in_cycle then r.id end, x.kind, x.due_at,
-           'slack:' || c.slack_channel_id
+           'slack:' || c.slack_channel_id, ${options.now.toISOString()}::timestamptz
       from jsonb_to_recordset(${JSON.stringify(notices)}::jsonb)
         as x(contract_id uuid, certificate_id uuid, kind text, due_at timestamptz, in_cycle boolean,
              expires_at timestamptz)

@@ -1,4 +1,12 @@
-import type { Ca, Category, Locale, NoticeKind, PeriodMonths, RenewalCycle } from '../index.ts';
+import type {
+  Ca,
+  Category,
+  Locale,
+  NoticeKind,
+  NoticeLateness,
+  PeriodMonths,
+  RenewalCycle,
+} from '../index.ts';
 
 /**
  * The port through which the scheduler delivers a notice. The scheduler owns *when* and *whether*
@@ -40,10 +48,15 @@ export type NoticeToDeliver = {
     readonly id: string;
     readonly kind: NoticeKind;
     readonly dueAt: Date;
+    /** When the notice was planned (its outbox row created): after `dueAt` for a contract imported late. */
+    readonly plannedAt: Date;
     /** Delivery attempts so far, this one included. */
     readonly attempts: number;
-    /** Set when the notice is delivered later than due (after downtime): the message says so. */
-    readonly late: boolean;
+    /**
+     * Set when the notice is delivered later than due, with the reason the message gives: planned only
+     * after it was due (imported late), or planned in time and delivered late (the bot was stopped).
+     */
+    readonly late: NoticeLateness;
   };
   readonly contract: {
     readonly id: string;

@@ -7,6 +7,27 @@ import type { RenewalCycle } from './renewal-cycle.ts';
  */
 export const NOTICE_LATE_AFTER_MS = 30 * 60_000;
 
+/**
+ * Why a notice goes out late, or null when it is on time. A notice planned (its row created) more
+ * than the margin after its due instant, such as a contract imported after that date, was late
+ * before any bot could post it; only one planned in time and posted late was held up by Kigen
+ * itself (stopped, or failing to reach Slack).
+ */
+export type NoticeLateness = null | 'planned_after_due' | 'delivered_after_due';
+
+export type NoticeTiming = {
+  readonly dueAt: Date;
+  /** When the notice was planned: its outbox row's creation. */
+  readonly plannedAt: Date;
+  readonly now: Date;
+};
+
+export const noticeLateness = ({ dueAt, plannedAt, now }: NoticeTiming): NoticeLateness => {
+  const due = dueAt.getTime();
+  if (now.getTime() - due <= NOTICE_LATE_AFTER_MS) return null;
+  return plannedAt.getTime() - due > NOTICE_LATE_AFTER_MS ? 'planned_after_due' : 'delivered_after_due';
+};
+
 export type NoticeSkipReason =
   /** The cycle was decided (renew or opt out): no further reminder (R-NOTICE-5). */
   | 'notice.cycle_decided'
@@ -29,12 +50,14 @@ export type NoticeSkipReason =
   | 'notice.superseded_by_later';
 
 export type NoticeRelevance =
-  | { readonly deliver: true; readonly late: boolean }
+  | { readonly deliver: true; readonly late: NoticeLateness }
   | { readonly deliver: false; readonly reason: NoticeSkipReason };
 
 export type NoticeRelevanceInput = {
   readonly kind: NoticeKind;
   readonly dueAt: Date;
+  /** When the notice was planned (its row created): decides which lateness it has. */
+  readonly plannedAt: Date;
   /** Null for a re-issue notice, which belongs to no cycle (R-CABF-2). */
   readonly cycle: RenewalCycle | null;
   /** notAfter of the certificate the notice is about. */
@@ -65,11 +88,11 @@ const skip = (reason: NoticeSkipReason): NoticeRelevance => ({ deliver: false, r
 
 /**
  * Whether a due notice is still worth posting at `now` (after downtime, retries or a decision), and
- * whether it is late. Deadline messages of a decided cycle are still delivered: they close its buttons.
+ * whether (and why) it is late. Deadline messages of a decided cycle are still delivered: they close its buttons.
  */
 export const noticeRelevance = (input: NoticeRelevanceInput): NoticeRelevance => {
   const { kind, cycle, now } = input;
-  const late = now.getTime() - input.dueAt.getTime() > NOTICE_LATE_AFTER_MS;
+  const late = noticeLateness({ dueAt: input.dueAt, plannedAt: input.plannedAt, now });
   const deliver: NoticeRelevance = { deliver: true, late };
 
   // R-CABF-2: a re-issue notice is pointless once its certificate has expired.

@@ -1,7 +1,23 @@
 import { createHash, createPublicKey } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { applications, auditEvents, contracts, notices, renewalCycles } from '../../db/schema.ts';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../bot/app/logger.ts';
+import { createSlackNoticeDelivery } from '../../bot/slack/notice-board.ts';
+import { createSlackWebClient } from '../../bot/slack/web-client.ts';
+import { importData } from '../../db/import/import-data.ts';
+import { readImportFile } from '../../db/import/read-import-file.ts';
+import {
+  applications,
+  auditEvents,
+  certificates,
+  contracts,
+  notices,
+  renewalCycles,
+} from '../../db/schema.ts';
 import { connect } from '../../db/server/connection.ts';
 import { claimDueNotices } from '../../db/stores/notices-outbox.ts';
 import { updateCycle } from '../../db/stores/renewal-cycles.ts';
@@ -84,7 +100,7 @@ describe('notice dispatch', () => {
       serviceAdmins: ['U0SERVICE1'],
     });
     expect(first?.locale).toBe('ja');
-    expect(first?.notice.late).toBe(false);
+    expect(first?.notice.late).toBeNull();
     // The first notice of a cycle becomes its parent message and moves it to 'noticed'.
     const cycles = await database.current.db.select().from(renewalCycles);
     expect(cycles.every((c) => c.state === 'noticed' && c.slackTs !== null)).toBe(true);
@@ -277,7 +293,9 @@ describe('notice dispatch', () => {
       skipReason: 'notice.decision_deadline_passed',
     });
     // R-NOTICE-4: the decision deadline, found 5 days late (by the first run), is delivered saying so.
-    expect(noKey.calls.find((n) => n.notice.kind === 'decision_deadline')?.notice.late).toBe(true);
+    expect(noKey.calls.find((n) => n.notice.kind === 'decision_deadline')?.notice.late).toBe(
+      'delivered_after_due',
+    );
     const audit = await db
       .select()
       .from(auditEvents)
@@ -418,7 +436,7 @@ describe('notice dispatch', () => {
       expect(summary).toMatchObject({ claimed: 2, sent: 1, skipped: 1 });
       expect(delivery.calls.map((n) => n.notice.kind)).toEqual(['notice']);
       expect(delivery.calls[0]?.thread).toBeNull();
-      expect(delivery.calls[0]?.notice.late).toBe(false);
+      expect(delivery.calls[0]?.notice.late).toBeNull();
       const rows = await byKind(contractId);
       expect(rows.pre_notice).toMatchObject({
         status: 'skipped',
@@ -442,6 +460,111 @@ describe('notice dispatch', () => {
       const rows = await byKind(contractId);
       expect(rows.pre_notice?.status).toBe('pending');
       expect(rows.notice?.status).toBe('pending');
+    });
+  });
+  describe('R-NOTICE-4: a notice planned after it was due says so, not that the bot was stopped', () => {
+    const ORIGIN = 'http://127.0.0.1:9';
+    const importYaml = async (yaml: string, now: Date) => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'kigen-dispatch-'));
+      const file = path.join(dir, 'late-import.yaml');
+      await writeFile(file, yaml);
+      const source = await readImportFile(file);
+      if (!source.ok) throw new Error(source.problems[0]?.message);
+      const result = await importData(database.current.db, source.value, now);
+      if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('; '));
+      await rm(dir, { recursive: true });
+    };
+    /** The context lines of each message posted to Slack (the stand-in), by channel. */
+    const slackStandIn = () => {
+      const posted = new Map<string, string>();
+      let seq = 0;
+      const scope = nock(ORIGIN)
+        .post('/api/chat.postMessage', (body: Record<string, string>) => {
+          const blocks = JSON.parse(body.blocks ?? '[]') as { type: string; elements?: { text: string }[] }[];
+          const context = blocks
+            .filter((b) => b.type === 'context')
+            .flatMap((b) => (b.elements ?? []).map((e) => e.text));
+          posted.set(body.channel ?? '', context.join('\n'));
+          return true;
+        })
+        .times(2)
+        .reply(200, (_uri, body) => ({
+          ok: true,
+          channel: new URLSearchParams(String(body)).get('channel'),
+          ts: `1800000000.00010${++seq}`,
+        }));
+      const logger = createLogger('silent');
+      const client = createSlackWebClient({
+        token: 'xoxb-test',
+        slackApiUrl: `${ORIGIN}/api/`,
+        logger,
+        retryConfig: { retries: 0 },
+      });
+      return { posted, scope, delivery: createSlackNoticeDelivery({ client, logger }) };
+    };
+    afterEach(() => {
+      nock.cleanAll();
+    });
+
+    it('an imported contract whose pre-notice was already due is posted saying it was planned late; one planned in time and posted after downtime keeps the stopped wording', async () => {
+      const db = database.current.db;
+      // Imported 32 days before its certificate expires: the 35-day pre-notice was due 3 days earlier.
+      const importedAt = jst('2026-11-01T10:00:00');
+      await importYaml(
+        `
+serviceGroups:
+  - name: Imported late
+    members: [{ slackUserId: U0LATE0001, role: group_admin }]
+    contracts:
+      - cn: imported-late.example.jp
+        category: proxy
+        ca: digicert
+        product: digicert.secure_server_id
+        periodMonths: 12
+        csrMethod: customer
+        channel: C0IMPORTED
+        certificates:
+          - generate: { expiresInDays: 32, validityDays: 199 }
+`,
+        importedAt,
+      );
+      const [imported] = await db
+        .select({ dueAt: notices.dueAt, createdAt: notices.createdAt, notAfter: certificates.notAfter })
+        .from(notices)
+        .innerJoin(contracts, eq(contracts.id, notices.contractId))
+        .innerJoin(certificates, eq(certificates.id, notices.certificateId))
+        .where(and(eq(contracts.cn, 'imported-late.example.jp'), eq(notices.kind, 'pre_notice')));
+      if (!imported) throw new Error('the import planned no pre-notice');
+      // Planned at the import, three days after it was due.
+      expect(imported.createdAt).toEqual(importedAt);
+      expect(importedAt.getTime() - imported.dueAt.getTime()).toBeGreaterThan(2 * 86_400_000);
+      // The same expiry, planned in June: its pre-notice was due while the bot was stopped.
+      const inTime = await seedContracts(db, {
+        count: 1,
+        category: 'proxy',
+        notAfter: imported.notAfter,
+        channel: () => 'C0INTIME01',
+      });
+      await planRenewals(db, inTime.contractIds, { now: jst('2026-06-01T00:00:00'), actor: 'system:test' });
+
+      const slack = slackStandIn();
+      const summary = await createNoticeDispatcher({
+        db,
+        delivery: slack.delivery,
+        logger: captureLogger().logger,
+        mode: 'deliver',
+        masterKey,
+        defaultLocale: 'ja',
+      }).dispatchDue(new Date(importedAt.getTime() + MINUTE));
+      expect(summary.sent).toBe(2);
+      expect(slack.scope.isDone()).toBe(true);
+      expect(slack.posted.get('C0IMPORTED')).toContain(
+        'この通知は予定（2026年10月29日(木) 09:00）より遅れて配信されました。予定日時を過ぎた後（2026年11月1日(日) 10:00）に通知が登録されたためです',
+      );
+      expect(slack.posted.get('C0IMPORTED')).not.toContain('ボットが停止');
+      expect(slack.posted.get('C0INTIME01')).toContain(
+        'この通知は予定（2026年10月29日(木) 09:00）より遅れて配信されました。ボットが停止していた間に予定時刻を過ぎたためです',
+      );
     });
   });
 });

@@ -4,15 +4,20 @@ import { type Config, loadConfig } from '../../../bot/app/config.ts';
 import { createLogger } from '../../../bot/app/logger.ts';
 import { createNoticeDelivery } from '../../../bot/app/notice-delivery.ts';
 import { createDryRunNoticeDelivery } from '../../../bot/slack/dry-run-notices.ts';
-import { MS_PER_DAY } from '../../../domain/index.ts';
+import { MS_PER_DAY, type NoticeLateness } from '../../../domain/index.ts';
 import type { NoticeToDeliver } from '../../../domain/ports/notices.ts';
 
 const EXPIRES = new Date('2026-12-25T00:00:00Z');
 const DUE = new Date(EXPIRES.getTime() - 35 * MS_PER_DAY);
+const PLANNED = new Date(EXPIRES.getTime() - 200 * MS_PER_DAY);
 
-function notice(locale: 'ja' | 'en' = 'ja', id = 'notice-1'): NoticeToDeliver {
+function notice(
+  locale: 'ja' | 'en' = 'ja',
+  id = 'notice-1',
+  late: { late: NoticeLateness; plannedAt: Date } = { late: null, plannedAt: PLANNED },
+): NoticeToDeliver {
   return {
-    notice: { id, kind: 'pre_notice', dueAt: DUE, attempts: 1, late: false },
+    notice: { id, kind: 'pre_notice', dueAt: DUE, attempts: 1, ...late },
     contract: {
       id: 'contract-1',
       cn: 'www.example.jp',
@@ -85,6 +90,43 @@ describe('dry-run notice delivery', () => {
     );
     expect(out.join('')).toContain('kind: advance notice (35 days) (pre_notice)');
     expect(out.join('')).toContain('[Renew] renewal.renew');
+  });
+
+  it('R-NOTICE-4: a late notice prints why it is late, as the message would say it', async () => {
+    // Imported two days after its due instant (2026-11-20 09:00 JST), printed an hour after that.
+    const importedAt = new Date(DUE.getTime() + 2 * MS_PER_DAY);
+    const now = new Date(importedAt.getTime() + 3_600_000);
+    const cases = [
+      {
+        locale: 'ja',
+        late: 'planned_after_due',
+        line: '予定: 2026年11月20日(金) 09:00 (遅延: 予定日時を過ぎた後（2026年11月22日(日) 09:00）に登録)',
+      },
+      {
+        locale: 'en',
+        late: 'planned_after_due',
+        line: 'due: Fri 20 Nov 2026 09:00 JST (late: planned only after it was due, on Sun 22 Nov 2026 09:00 JST)',
+      },
+      {
+        locale: 'ja',
+        late: 'delivered_after_due',
+        line: '予定: 2026年11月20日(金) 09:00 (遅延: ボットの停止中に予定時刻を過ぎた)',
+      },
+      {
+        locale: 'en',
+        late: 'delivered_after_due',
+        line: 'due: Fri 20 Nov 2026 09:00 JST (late: the bot was stopped when it was due)',
+      },
+    ] as const;
+    for (const { locale, late, line } of cases) {
+      const out: string[] = [];
+      const plannedAt = late === 'planned_after_due' ? importedAt : PLANNED;
+      await createDryRunNoticeDelivery({ printBlocks: false, write: (t) => out.push(t) }).deliver(
+        notice(locale, `notice-${late}`, { late, plannedAt }),
+        now,
+      );
+      expect(out.join('')).toContain(`  ${line}\n`);
+    }
   });
 
   it('with KIGEN_DRY_RUN_BLOCKS=1 it prints the Block Kit JSON too', async () => {

@@ -25,8 +25,9 @@ function notice(
       id: o.id ?? `notice-${kind}`,
       kind,
       dueAt: daysBefore(kind === 'pre_notice' ? 35 : 30),
+      plannedAt: daysBefore(200),
       attempts: 1,
-      late: false,
+      late: null,
     },
     contract: {
       id: 'contract-1',

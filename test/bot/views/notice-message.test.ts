@@ -6,7 +6,13 @@ import {
   noticeParentMessage,
   noticeThreadReply,
 } from '../../../bot/views/notice-message.ts';
-import { type Ca, MS_PER_DAY, type NoticeKind, type RenewalCycle } from '../../../domain/index.ts';
+import {
+  type Ca,
+  MS_PER_DAY,
+  type NoticeKind,
+  type NoticeLateness,
+  type RenewalCycle,
+} from '../../../domain/index.ts';
 import type { NoticeToDeliver } from '../../../domain/ports/notices.ts';
 
 // 2026-12-25 09:00 JST, a Friday.
@@ -29,8 +35,9 @@ type Options = {
   cn?: string;
   cycle?: Partial<RenewalCycle> | null;
   thread?: { channel: string; ts: string } | null;
-  late?: boolean;
+  late?: NoticeLateness;
   dueAt?: Date;
+  plannedAt?: Date;
   autoRenewal?: NoticeToDeliver['autoRenewal'];
   groupAdmins?: string[];
   serviceAdmins?: string[];
@@ -65,8 +72,9 @@ function notice(o: Options = {}): NoticeToDeliver {
       id: `notice-${kind}`,
       kind,
       dueAt: o.dueAt ?? daysBefore(35),
+      plannedAt: o.plannedAt ?? daysBefore(200),
       attempts: 1,
-      late: o.late ?? false,
+      late: o.late ?? null,
     },
     contract: {
       id: 'contract-1',
@@ -369,7 +377,7 @@ describe('thread replies', () => {
   });
 
   it('a late delivery says so, with the time it was due (R-NOTICE-4)', () => {
-    const n = notice({ kind: 'reminder_3', thread, late: true, dueAt: daysBefore(29) });
+    const n = notice({ kind: 'reminder_3', thread, late: 'delivered_after_due', dueAt: daysBefore(29) });
     const reply = noticeThreadReply(n, daysBefore(28));
     expect(contextText(reply.blocks)).toContain(
       'この通知は予定（2026年11月26日(木) 09:00）より遅れて配信されました',
@@ -379,10 +387,59 @@ describe('thread replies', () => {
   });
 
   it('a late first notice says so in the parent', () => {
-    const n = notice({ late: true, locale: 'en' });
+    const n = notice({ late: 'delivered_after_due', locale: 'en' });
     expect(contextText(noticeParentMessage(n, daysBefore(34)).blocks)).toContain(
       'delivered later than planned',
     );
+  });
+
+  describe('R-NOTICE-4: the late line gives the reason the notice is late', () => {
+    // Due 30 days before expiry (2026-11-25 09:00 JST); an import planned it 3 days later.
+    const dueAt = daysBefore(30);
+    const plannedAt = new Date(daysBefore(27).getTime() + 90 * 60_000);
+    const cases = [
+      {
+        locale: 'ja',
+        late: 'planned_after_due',
+        says: '予定日時を過ぎた後（2026年11月28日(土) 10:30）に通知が登録されたためです（予定日時より後に取り込まれた契約など）',
+        never: 'ボットが停止',
+      },
+      {
+        locale: 'en',
+        late: 'planned_after_due',
+        says: 'it was only planned after that, on Sat 28 Nov 2026 10:30 JST (for example, a contract imported after the date)',
+        never: 'the bot was stopped',
+      },
+      {
+        locale: 'ja',
+        late: 'delivered_after_due',
+        says: 'ボットが停止していた間に予定時刻を過ぎたためです',
+        never: 'に通知が登録された',
+      },
+      {
+        locale: 'en',
+        late: 'delivered_after_due',
+        says: 'the bot was stopped when it was due',
+        never: 'only planned after',
+      },
+    ] as const;
+    it.each(cases)('$locale, $late', ({ locale, late, says, never }) => {
+      const n = notice({ kind: 'notice', locale, late, dueAt, plannedAt });
+      const now = new Date(plannedAt.getTime() + 60_000);
+      for (const blocks of [
+        noticeParentMessage(n, now).blocks,
+        noticeThreadReply({ ...n, thread }, now).blocks,
+      ]) {
+        const line = contextText(blocks);
+        expect(line).toContain(
+          locale === 'ja'
+            ? '予定（2026年11月25日(水) 09:00）'
+            : 'later than planned (Wed 25 Nov 2026 09:00 JST)',
+        );
+        expect(line).toContain(says);
+        expect(line).not.toContain(never);
+      }
+    });
   });
 });
 
