@@ -4,6 +4,7 @@ import { DataDirBusyError } from '../db/data-dir-lock.ts';
 import { DatabaseStartError, openDatabaseForCommand } from '../db/database-server.ts';
 import { EmbeddedPostgresError } from '../db/embedded-postgres.ts';
 import { importData } from '../db/import/import-data.ts';
+import { formatImportProblems } from '../db/import/import-report.ts';
 import { readImportFile } from '../db/import/read-import-file.ts';
 import { listNotices } from '../db/notices-outbox.ts';
 import { DEFAULT_NOTICE_SETTINGS, type NoticeStatus } from '../domain/index.ts';
@@ -120,10 +121,7 @@ async function importFile(url: string, file: string, env: NodeJS.ProcessEnv): Pr
       ? await importData(connection.db, source.value, new Date(), { noticeSettings })
       : source;
     if (!result.ok) {
-      process.stderr.write(`kigen: ${file}: ${result.problems.length} problem(s), nothing was imported:\n`);
-      for (const p of result.problems) {
-        process.stderr.write(`  ${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}\n`);
-      }
+      process.stderr.write(formatImportProblems(file, result.problems));
       return 1;
     }
     const lines = Object.entries(result.value).map(
