@@ -1,5 +1,5 @@
 import { fromZonedTime } from 'date-fns-tz';
-import { TOKYO } from '../../domain/tokyo-calendar.ts';
+import { TOKYO } from '../../domain/rules/tokyo-calendar.ts';
 
 /**
  * How a field reads a date written without a time. An application happened at one moment: its date

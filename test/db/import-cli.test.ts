@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { count } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../../bot/cli.ts';
+import { run } from '../../bot/app/cli.ts';
 import { SHOWN_PROBLEMS } from '../../db/import/import-report.ts';
 import { contracts, serviceGroups } from '../../db/schema.ts';
 import { useTestDatabase } from '../support/test-database.ts';
