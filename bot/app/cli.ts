@@ -1,5 +1,6 @@
 import { formatInTimeZone } from 'date-fns-tz';
 import { importData } from '../../db/import/import-data.ts';
+import { formatImportProblems } from '../../db/import/import-report.ts';
 import { readImportFile } from '../../db/import/read-import-file.ts';
 import { connect } from '../../db/server/connection.ts';
 import { DataDirBusyError } from '../../db/server/data-dir-lock.ts';
@@ -120,10 +121,7 @@ async function importFile(url: string, file: string, env: NodeJS.ProcessEnv): Pr
       ? await importData(connection.db, source.value, new Date(), { noticeSettings })
       : source;
     if (!result.ok) {
-      process.stderr.write(`kigen: ${file}: ${result.problems.length} problem(s), nothing was imported:\n`);
-      for (const p of result.problems) {
-        process.stderr.write(`  ${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}\n`);
-      }
+      process.stderr.write(formatImportProblems(file, result.problems));
       return 1;
     }
     const lines = Object.entries(result.value).map(

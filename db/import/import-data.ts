@@ -9,8 +9,8 @@ import { applications, certificates, contracts, members, serviceGroups } from '.
 import type { Database } from '../server/connection.ts';
 import { planRenewals } from '../stores/renewal-planning.ts';
 import { createDemoIssuer, type DemoIssuer, issueDemoCertificate } from './demo-certificates.ts';
-import { type ImportFile, importFileSchema } from './import-file-schema.ts';
 import { formatPath, type ImportProblem, type ImportSource } from './read-import-file.ts';
+import { type GroupEntry, type ValuePath, validateImportFile } from './validate-import-file.ts';
 
 export type ImportSummary = {
   readonly serviceGroups: Counts;
@@ -38,8 +38,9 @@ type PreparedContract = {
 };
 
 /**
- * Validates the whole file first and writes it in one transaction: every problem is listed with its
- * path, and nothing is written unless there are none. Re-importing the same file changes nothing.
+ * Validates the whole file, against the database too, before it writes it in one transaction: every
+ * problem is listed with its path, and nothing is written unless there are none. Re-importing the
+ * same file changes nothing.
  */
 export async function importData(
   db: Database,
@@ -51,12 +52,10 @@ export async function importData(
   const problem = (at: readonly (string | number)[], message: string) =>
     problems.push({ path: formatPath(at), line: source.lineOf(at), message });
 
-  const parsed = importFileSchema.safeParse(source.data);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problem(issue.path as (string | number)[], issue.message);
-    return { ok: false, problems };
-  }
-  const groups = await prepare(parsed.data, source, problem);
+  const entries = validateImportFile(source.data, problem);
+  const { groups, claims } = await prepare(entries, source, problem);
+  // Conflicts with the database come in the same round as the file's own problems.
+  await checkClaims(db, claims, problem);
   if (problems.length > 0) return { ok: false, problems };
 
   const summary: ImportSummary = {
@@ -133,29 +132,34 @@ class RollBack extends Error {}
 
 const counts = (): Counts => ({ created: 0, updated: 0, unchanged: 0 });
 
+/** A CN the file puts under contract in a service group: checked against the live contracts. */
+type CnClaim = { readonly at: ValuePath; readonly cn: string; readonly groupName: string };
+
 async function prepare(
-  file: ImportFile,
+  entries: GroupEntry[],
   source: ImportSource,
-  problem: (at: (string | number)[], message: string) => void,
+  problem: (at: ValuePath, message: string) => void,
 ) {
   const seenCn = new Map<string, string>();
   const seenGroups = new Set<string>();
-  return Promise.all(
-    file.serviceGroups.map(async (group, gi) => {
-      const gAt = ['serviceGroups', gi];
-      if (seenGroups.has(group.name)) problem([...gAt, 'name'], `duplicate service group '${group.name}'`);
-      seenGroups.add(group.name);
+  const claims: CnClaim[] = [];
+  const groups = await Promise.all(
+    entries.map(async (group) => {
+      const gAt = group.at;
+      if (group.name !== undefined && seenGroups.has(group.name)) {
+        problem([...gAt, 'name'], `duplicate service group '${group.name}'`);
+      }
+      if (group.name !== undefined) seenGroups.add(group.name);
       const seenUsers = new Set<string>();
-      group.members.forEach((m, mi) => {
+      for (const { at, member: m } of group.members) {
         if (seenUsers.has(m.slackUserId)) {
-          problem([...gAt, 'members', mi, 'slackUserId'], `duplicate member ${m.slackUserId}`);
+          problem([...at, 'slackUserId'], `duplicate member ${m.slackUserId}`);
         }
         seenUsers.add(m.slackUserId);
-      });
+      }
       const prepared: PreparedContract[] = [];
-      for (const [ci, contract] of group.contracts.entries()) {
-        const at = [...gAt, 'contracts', ci];
-        const name = normaliseCommonName(contract.cn);
+      for (const { at, cn: givenCn, contract } of group.contracts) {
+        const name = normaliseCommonName(givenCn);
         if (!name.ok) {
           problem([...at, 'cn'], `not a usable common name (${name.reason})`);
           continue;
@@ -164,6 +168,8 @@ async function prepare(
         const firstAt = seenCn.get(cn);
         if (firstAt) problem([...at, 'cn'], `duplicate CN ${cn}: already at ${firstAt}`);
         else seenCn.set(cn, formatPath([...at, 'cn']));
+        if (group.name !== undefined) claims.push({ at, cn, groupName: group.name });
+        if (!contract) continue;
 
         if (contract.category === 'proxy') {
           for (const field of ['ca', 'product', 'periodMonths', 'csrMethod'] as const) {
@@ -283,10 +289,49 @@ async function prepare(
           generate,
         });
       }
-      return { name: group.name, locale: group.locale ?? null, members: group.members, contracts: prepared };
+      return group.name === undefined
+        ? []
+        : [
+            {
+              name: group.name,
+              locale: group.locale,
+              members: group.members.map((m) => m.member),
+              contracts: prepared,
+            },
+          ];
     }),
   );
+  return { groups: groups.flat(), claims };
 }
+
+/** One live contract per CN (contracts_active_cn_uq): a CN live in another service group is refused. */
+async function checkClaims(
+  db: Database,
+  claims: readonly CnClaim[],
+  problem: (at: ValuePath, message: string) => void,
+): Promise<void> {
+  if (claims.length === 0) return;
+  const cns = JSON.stringify([...new Set(claims.map((c) => c.cn))]);
+  const live = await db
+    .select({ cn: contracts.cn, groupName: serviceGroups.name })
+    .from(contracts)
+    .innerJoin(serviceGroups, eq(serviceGroups.id, contracts.serviceGroupId))
+    .where(
+      and(
+        ne(contracts.status, 'cancelled'),
+        sql`${contracts.cn} in (select jsonb_array_elements_text(${cns}::jsonb))`,
+      ),
+    );
+  const owner = new Map(live.map((row) => [row.cn, row.groupName]));
+  for (const claim of claims) {
+    const groupName = owner.get(claim.cn);
+    if (groupName !== undefined && groupName !== claim.groupName) {
+      problem([...claim.at, 'cn'], anotherGroup(claim.cn));
+    }
+  }
+}
+
+const anotherGroup = (cn: string) => `CN ${cn} is already under contract in another service group`;
 
 function describeCertificate(pem: string): CertificateRow | undefined {
   const parsed = parseCertificateBundle(pem);
@@ -385,7 +430,8 @@ async function upsertContract(
     return insertedId(rows);
   }
   if (existing.serviceGroupId !== serviceGroupId) {
-    problem([...c.at, 'cn'], `CN ${c.cn} is already under contract in another service group`);
+    // Checked before the transaction; here again for an import or a sign-up racing this one.
+    problem([...c.at, 'cn'], anotherGroup(c.cn));
     return undefined;
   }
   const changed = CONTRACT_FIELDS.filter(

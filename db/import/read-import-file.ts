@@ -1,8 +1,19 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { decodeImportText } from './import-encoding.ts';
+import { documentProblem, MAX_DEPTH, MAX_FILE_BYTES } from './import-limits.ts';
 
-export type ImportProblem = { readonly path: string; readonly line?: number; readonly message: string };
+/**
+ * One problem of an import file: `path` is the value's path in the file (`serviceGroups[0].name`,
+ * '' for the top level), or the file's own name when the file cannot be used as a whole.
+ */
+export type ImportProblem = {
+  readonly path: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: string;
+};
 
 export interface ImportSource {
   /** The parsed document, not yet validated. */
@@ -13,44 +24,74 @@ export interface ImportSource {
   lineOf(at: readonly (string | number)[]): number | undefined;
 }
 
-const MAX_FILE_BYTES = 50 * 1024 * 1024;
+type ReadResult = { ok: true; value: ImportSource } | { ok: false; problems: [ImportProblem] };
 
-/** Reads a YAML or JSON import file (JSON is YAML), keeping line numbers for error messages. */
-export async function readImportFile(
-  file: string,
-): Promise<{ ok: true; value: ImportSource } | { ok: false; problems: ImportProblem[] }> {
-  let text: string;
+/**
+ * Reads a YAML or JSON import file (JSON is YAML), keeping line numbers for error messages. A file
+ * that cannot be used as a whole (not UTF-8, not YAML, beyond a limit of import-limits.ts) gives one
+ * problem naming the file and the line.
+ */
+export async function readImportFile(file: string): Promise<ReadResult> {
+  const refuse = (message: string, at?: { line: number; column: number }): ReadResult => ({
+    ok: false,
+    problems: [{ path: file, ...at, message }],
+  });
+  let bytes: Buffer;
   try {
-    const buffer = await readFile(file);
-    if (buffer.byteLength > MAX_FILE_BYTES) {
-      return {
-        ok: false,
-        problems: [{ path: file, message: `file is larger than ${MAX_FILE_BYTES} bytes` }],
-      };
+    const { size } = await stat(file);
+    if (size > MAX_FILE_BYTES) {
+      return refuse(
+        `${size.toLocaleString('en-US')} bytes, more than the ${MAX_FILE_BYTES / 1024 / 1024} MiB of an import file: split it into several files`,
+      );
     }
-    text = buffer.toString('utf8');
+    bytes = await readFile(file);
   } catch (error) {
-    return {
-      ok: false,
-      problems: [{ path: file, message: `cannot read: ${(error as NodeJS.ErrnoException).code}` }],
-    };
+    return refuse(`cannot read: ${(error as NodeJS.ErrnoException).code}`);
   }
+  const decoded = decodeImportText(bytes, file);
+  if (!decoded.ok) {
+    const { line, column, message } = decoded.refusal;
+    return refuse(message, { line, column });
+  }
+
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => ({
-        path: file,
-        line: e.linePos?.[0]?.line,
-        message: `not valid YAML/JSON: ${e.message.split('\n')[0]}`,
-      })),
-    };
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  // The core schema alone: every value is a string, number, boolean, null, list or mapping (no
+  // timestamps, binaries or sets, even under `%YAML 1.1` or an explicit tag). `<<` merges mappings.
+  const doc = parseDocument(decoded.text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    schema: 'core',
+    resolveKnownTags: false,
+    merge: true,
+  });
+  const [first, ...more] = doc.errors;
+  if (first) {
+    // The parser reports its own stack overflow on very deep nesting as resource exhaustion.
+    const message =
+      first.code === 'RESOURCE_EXHAUSTION'
+        ? `nested deeper than ${MAX_DEPTH} levels`
+        : `not valid YAML/JSON: ${first.message.split('\n')[0]}${more.length > 0 ? ` (first of ${more.length + 1} errors)` : ''}`;
+    return refuse(message, at(first.pos[0]));
+  }
+  const invalid = documentProblem(doc);
+  if (invalid) return refuse(invalid.message, at(invalid.offset));
+  let data: unknown;
+  try {
+    // Aliases are bounded by documentProblem, which counts merges too: the library's own count
+    // (100 by default) already refuses defaults merged into 100 contracts.
+    data = doc.toJS({ maxAliasCount: -1 });
+  } catch (error) {
+    return refuse(`not valid YAML/JSON: ${(error as Error).message}`);
   }
   return {
     ok: true,
     value: {
-      data: doc.toJS({ maxAliasCount: 100 }),
+      data,
       baseDir: path.dirname(path.resolve(file)),
       lineOf(at) {
         for (let n = at.length; n >= 0; n--) {
