@@ -275,9 +275,8 @@ export const auditEvents = pgTable(
 
 /**
  * The hand-over outbox (issue 7): one row per fact the provider's back office must act on — a renewal
- * application, an opt-out, the undo of an opt-out. Written only by PostgreSQL triggers on
- * `applications` and `renewal_cycles`, in the transaction of the fact itself (migration
- * 0001_handover_triggers): no code path can store the fact and forget the hand-over.
+ * application, an opt-out, the undo of an opt-out — written by the use-case that records the fact, in
+ * its transaction (`tx.handover.enqueue`, db/stores/handover-enqueue.ts).
  */
 export const handoverEvents = pgTable(
   'handover_events',
@@ -300,17 +299,6 @@ export const handoverEvents = pgTable(
     index('handover_events_application_idx').on(t.applicationId),
     check('handover_events_kind_ck', sql`${t.kind} in ('application', 'opt_out', 'opt_out_undone')`),
   ],
-);
-
-/** Channels a hand-over goes to; the triggers create a delivery per enabled channel. Set at start-up. */
-export const handoverChannels = pgTable(
-  'handover_channels',
-  {
-    channel: text('channel').$type<'ops_channel' | 'webhook'>().primaryKey(),
-    enabled: boolean('enabled').notNull(),
-    updatedAt: updatedAt(),
-  },
-  (t) => [check('handover_channels_channel_ck', sql`${t.channel} in ('ops_channel', 'webhook')`)],
 );
 
 /** One delivery of one hand-over event to one channel, retried until acknowledged; never dropped. */

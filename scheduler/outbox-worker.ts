@@ -58,6 +58,7 @@ export type OutboxSummary = {
 
 export type OutboxHealth = {
   readonly running: boolean;
+  readonly startedAt: Date;
   readonly lanesHeld: number;
   /** End of the last successful look for work (null before the first): a stuck loop shows here. */
   readonly lastPollAt: Date | null;
@@ -149,6 +150,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let running = false;
   let stopping = false;
   let lastPollAt: Date | null = null;
+  let startedAt = clock();
   let storeFailing = false;
   let storeFailures = 0;
   let wakeUp: (() => void) | null = null;
@@ -402,6 +404,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (running) return;
       running = true;
       stopping = false;
+      startedAt = clock();
       mainLoop = run();
       heartbeat = setInterval(() => void renewLeases(), Math.max(1_000, Math.floor(leaseMs / 4)));
       heartbeat.unref();
@@ -439,6 +442,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     wake() {
       wakeUp?.();
     },
-    health: () => ({ running, lanesHeld: held.size, lastPollAt, storeFailing }),
+    health: () => ({ running, startedAt, lanesHeld: held.size, lastPollAt, storeFailing }),
   };
 }

@@ -7,8 +7,6 @@ import {
 } from '../../db/server/database-server.ts';
 import { EmbeddedPostgresError } from '../../db/server/embedded-postgres.ts';
 import { createNodeDnsResolver } from '../../domain/index.ts';
-import { type Scheduler, startScheduler } from '../../scheduler/jobs/agenda.ts';
-import { observedSlackFetch } from '../slack/api-errors.ts';
 import { createSlackApp, type SlackApp } from '../slack/slack-app.ts';
 import { type Config, loadConfig } from './config.ts';
 import { loadDemoIfFresh } from './demo.ts';
@@ -21,8 +19,7 @@ import {
 } from './http-server.ts';
 import { createLogger, type Logger, secretsOf } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { createNoticeDelivery } from './notice-delivery.ts';
-import { createHandoverFromConfig } from './ops-handover.ts';
+import { type BackgroundWork, startBackgroundWork } from './outbox.ts';
 
 const modeText: Record<Config['slack']['kind'], string> = {
   socket: 'Slack Socket Mode',
@@ -60,13 +57,17 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
   }
 
   const connection = connect(server.url);
-  let scheduler: Scheduler | undefined;
+  let background: BackgroundWork | undefined;
   let slackApp: SlackApp | undefined;
   let observability: ObservabilityServer | undefined;
   // Health and metrics: on the HTTP receiver's PORT in HTTP mode, else on KIGEN_HTTP_PORT.
-  const metrics = createMetrics({ db: connection.db, scheduler: () => scheduler, logger: log });
+  const metrics = createMetrics({
+    db: connection.db,
+    outbox: () => background?.worker ?? undefined,
+    logger: log,
+  });
   const endpoints = {
-    health: createHealthCheck({ db: connection.db, scheduler: () => scheduler }),
+    health: createHealthCheck({ db: connection.db, scheduler: () => background?.worker ?? undefined }),
     metrics,
     logger: log,
   };
@@ -74,17 +75,12 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     if (!stop.requested) {
       const demo = await loadDemoIfFresh(connection.db, { server, config, now: new Date() });
       if (demo) log.info({ demo }, `Empty embedded database in dry-run: loaded the demo (${demo.summary})`);
-      const delivery = createNoticeDelivery({ config, logger: log, fetch: observedSlackFetch(metrics) });
-      scheduler = await startScheduler({
-        databaseUrl: server.url,
+      background = await startBackgroundWork({
+        config,
         db: connection.db,
-        delivery,
-        mode: delivery.mode === 'dry-run' ? 'dry-run' : 'deliver',
+        databaseUrl: server.url,
         logger: log,
-        masterKey: config.masterKey,
-        defaultLocale: config.locale,
-        noticeSettings: config.notices,
-        handover: createHandoverFromConfig({ config, db: connection.db, logger: log, metrics }),
+        metrics,
       });
       if (config.slack.kind !== 'http' && config.httpPort !== null) {
         observability = await startObservabilityServer(endpoints, { port: config.httpPort });
@@ -102,6 +98,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
           resolver: createNodeDnsResolver({ timeoutMs: 2000 }),
           routes: observabilityRoutes(endpoints),
           metrics,
+          wakeOutbox: () => background?.worker?.wake(),
         });
         await slackApp.start();
       }
@@ -116,8 +113,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     return 1;
   } finally {
     await slackApp?.stop().catch((error) => log.error({ err: error }, 'Slack app did not stop cleanly'));
-    // Running sweeps finish (drain) before the pool and the database go away.
-    await scheduler?.stop().catch((error) => log.error({ err: error }, 'scheduler did not stop cleanly'));
+    // Attempts in flight finish and leases are released before the pool and the database go away.
+    await background?.stop().catch((error) => log.error({ err: error }, 'scheduler did not stop cleanly'));
     await observability
       ?.close()
       .catch((error) => log.error({ err: error }, 'health server did not stop cleanly'));

@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { decisionCounts, type NoticeFigures, noticeFigures } from '../../db/queries/operational-counts.ts';
 import type { Database } from '../../db/server/connection.ts';
-import type { SchedulerHealth } from '../../scheduler/jobs/agenda.ts';
+import type { OutboxHealth } from '../../scheduler/outbox-worker.ts';
 import type { Logger } from './logger.ts';
 
 /** Kinds of Slack interaction, as labelled in metrics and logs. */
@@ -31,8 +31,8 @@ export type Metrics = {
 export type MetricsOptions = {
   /** Source of the notice and decision figures; without it those series are absent. */
   readonly db?: Database;
-  /** This process's scheduler, once started. */
-  readonly scheduler?: () => { health(): SchedulerHealth } | undefined;
+  /** This process's outbox worker, once started. */
+  readonly outbox?: () => { health(): OutboxHealth } | undefined;
   readonly logger?: Logger;
   /** How long figures read from the database are reused between scrapes. */
   readonly cacheMs?: number;
@@ -99,15 +99,23 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     });
   }
 
-  if (options.scheduler) {
-    const scheduler = options.scheduler;
+  if (options.outbox) {
+    const outbox = options.outbox;
     new Gauge({
-      name: 'kigen_scheduler_last_sweep_timestamp_seconds',
-      help: 'End of the last notice dispatch sweep run by this process (Unix time; 0 before the first).',
+      name: 'kigen_outbox_last_poll_timestamp_seconds',
+      help: "End of this process's last look for outbox work (Unix time; 0 before the first).",
       registers: [registry],
       collect() {
-        const at = scheduler()?.health().lastSweepAt;
+        const at = outbox()?.health().lastPollAt;
         this.set(at ? at.getTime() / 1000 : 0);
+      },
+    });
+    new Gauge({
+      name: 'kigen_outbox_lanes_held',
+      help: 'Outbox lanes (Slack channels, the webhook) this process works now.',
+      registers: [registry],
+      collect() {
+        this.set(outbox()?.health().lanesHeld ?? 0);
       },
     });
   }

@@ -49,3 +49,91 @@ async function errorCodeOf(response: Response): Promise<string | null> {
     return null;
   }
 }
+
+/** A failed Slack call, classified once for every caller (outbox, listeners, look-ups). */
+export type SlackFailure = {
+  /** Slack's error code (`channel_not_found`, `ratelimited`, …), `http_<status>`, `request_timeout`, … */
+  readonly error: string;
+  /** Worth trying again later (5xx, time-outs, rate limits); channel, auth and content errors are not. */
+  readonly retryable: boolean;
+  /**
+   * The call may have taken effect although no answer says so (a time-out, a transport error, a 5xx
+   * or one of Slack's internal errors): a post must be looked for before it is made again.
+   */
+  readonly uncertain: boolean;
+  /** Slack asked to wait this long (429 Retry-After). */
+  readonly retryAfterMs?: number;
+};
+
+/** Channel, auth and content errors that a retry cannot fix. */
+const PERMANENT_ERRORS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'missing_scope',
+  'msg_too_long',
+  'invalid_blocks',
+  'invalid_metadata_format',
+  'message_not_found',
+]);
+
+/** Platform errors that Slack documents as transient; the call may have been carried out. */
+const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
+/** Slack's answer, or a transport failure, as one value (WebAPI errors of @slack/web-api 7+). */
+export function classifySlackError(error: unknown): SlackFailure {
+  const e = error as {
+    code?: string;
+    data?: { error?: string; response_metadata?: { retryAfter?: number } };
+    retryAfter?: number;
+    statusCode?: number;
+    headers?: Record<string, string | undefined>;
+    original?: { name?: string; message?: string };
+    message?: string;
+  };
+  switch (e?.code) {
+    case 'slack_webapi_platform_error': {
+      const code = e.data?.error ?? 'unknown';
+      if (code === 'ratelimited') return rateLimited(e.data?.response_metadata?.retryAfter);
+      if (PERMANENT_ERRORS.has(code)) return { error: code, retryable: false, uncertain: false };
+      const transient = TRANSIENT_ERRORS.has(code);
+      return { error: code, retryable: transient, uncertain: transient };
+    }
+    case 'slack_webapi_rate_limited_error':
+      return rateLimited(e.retryAfter);
+    case 'slack_webapi_http_error': {
+      const status = e.statusCode ?? 0;
+      if (status === 429) return rateLimited(Number.parseInt(e.headers?.['retry-after'] ?? '', 10));
+      const serverSide = status >= 500 || status === 408;
+      return { error: `http_${status}`, retryable: serverSide, uncertain: serverSide };
+    }
+    case 'slack_webapi_request_error': {
+      const name = e.original?.name;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
+      return { error: timedOut ? 'request_timeout' : 'network_error', retryable: true, uncertain: true };
+    }
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (/rate limit was exceeded|Retry header did not contain/i.test(message)) {
+    return rateLimited(Number(/retry-after: (\d+)/i.exec(message)?.[1]));
+  }
+  if (
+    (error as { name?: string })?.name === 'AbortError' ||
+    (error as { name?: string })?.name === 'TimeoutError'
+  ) {
+    return { error: 'request_timeout', retryable: true, uncertain: true };
+  }
+  // A bug of ours, not Slack's answer: failing shows it (`kigen notices --failed`) instead of looping.
+  return { error: `unexpected: ${message.slice(0, 200)}`, retryable: false, uncertain: false };
+}
+
+function rateLimited(retryAfterSeconds: number | undefined): SlackFailure {
+  return retryAfterSeconds !== undefined && Number.isFinite(retryAfterSeconds)
+    ? { error: 'ratelimited', retryable: true, uncertain: false, retryAfterMs: retryAfterSeconds * 1_000 }
+    : { error: 'ratelimited', retryable: true, uncertain: false };
+}

@@ -1,4 +1,4 @@
-import type { NoticeDelivery, NoticeToDeliver } from '../../domain/ports/notices.ts';
+import type { NoticeBoard, NoticeToDeliver } from '../../domain/ports/notices.ts';
 import { formatTokyoDateTime } from '../i18n/locale.ts';
 import { noticeText } from '../i18n/notices.ts';
 import { withoutControlCharacters } from '../views/mrkdwn.ts';
@@ -24,7 +24,7 @@ export const DRY_RUN_TS = 'dry-run';
  * Without Slack credentials, due notices are printed instead of posted: readable text, and the Block
  * Kit JSON on request. The scheduler never marks them delivered, so each is printed once per process.
  */
-export function createDryRunNoticeDelivery(options: DryRunNoticeDeliveryOptions): NoticeDelivery {
+export function createDryRunNoticeBoard(options: DryRunNoticeDeliveryOptions): NoticeBoard {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
   const printed = new Set<string>();
   return {
@@ -36,8 +36,9 @@ export function createDryRunNoticeDelivery(options: DryRunNoticeDeliveryOptions)
       write(dryRunText(n, now, options.printBlocks));
       return { ok: true, message, threadTs };
     },
+    // Nothing is ever posted, so nothing is ever found.
     async findPosted() {
-      return null;
+      return { kind: 'absent' };
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Database } from '../../db/server/connection.ts';
-import { loadOpsApplication, type OpsApplication } from '../../db/stores/handover-applications.ts';
+import { loadOpsApplication } from '../../db/stores/handover-applications.ts';
 import { opsMessageOfApplication } from '../../db/stores/handover-outbox.ts';
+import type { OpsApplication } from '../../domain/ports/handover.ts';
 import type { Logger } from '../app/logger.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { opsEventMessage } from '../views/operations/ops-message.ts';

@@ -18,6 +18,7 @@ import type { Config } from '../app/config.ts';
 import { instrumentInteractions } from '../app/interaction-log.ts';
 import type { Logger } from '../app/logger.ts';
 import type { Metrics } from '../app/metrics.ts';
+import { handoverChannelsOf } from '../app/outbox.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { lookupText } from '../i18n/lookups.ts';
 import { observedSlackFetch } from './api-errors.ts';
@@ -36,6 +37,8 @@ export type SlackAppOptions = {
   readonly routes?: CustomRoute[];
   /** Acks, interactions and Slack API errors are counted here. */
   readonly metrics?: Metrics;
+  /** Wakes the outbox worker after a listener enqueued work. */
+  readonly wakeOutbox?: () => void;
 };
 
 export type SlackApp = {
@@ -149,6 +152,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     locale: config.locale,
     masterKey: config.masterKey,
     noticeSettings: config.notices,
+    handoverChannels: handoverChannelsOf(config),
+    ...(options.wakeOutbox ? { wakeOutbox: options.wakeOutbox } : {}),
     ...(config.operations.channel || config.operations.users.length > 0
       ? {
           operations: {

@@ -88,3 +88,20 @@ function describe(m: unknown): string {
     return String(m);
   }
 }
+
+/**
+ * The client of the outbox's writes: no retries and no waiting inside a call (the outbox retries, per
+ * lane, after looking whether the earlier attempt landed), and a time-out that aborts the request so
+ * that an abandoned call cannot post later.
+ */
+export function createOutboxSlackClient(options: Omit<SlackWebClientOptions, 'retryConfig'>): WebClient {
+  const logger = options.logger.child({ component: 'slack-web-api' });
+  return new WebClient(options.token, {
+    ...(options.slackApiUrl ? { slackApiUrl: withTrailingSlash(options.slackApiUrl) } : {}),
+    logger: pinoAdapter(logger),
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}

@@ -70,8 +70,7 @@ export async function importData(
   let issuer: DemoIssuer | undefined;
   try {
     await db.transaction(async (tx) => {
-      // Imported applications are history the back office already has: not handed over again.
-      await tx.execute(sql`set local kigen.handover = 'off'`);
+      // Imported applications are history the back office already has: nothing is handed over.
       // Contracts with a new certificate or changed terms: planned in this same transaction.
       const toPlan = new Set<string>();
       const changes = () =>

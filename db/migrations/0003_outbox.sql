@@ -55,48 +55,10 @@ CREATE INDEX "handover_deliveries_lane_idx" ON "handover_deliveries" USING btree
 CREATE INDEX "notices_lane_due_idx" ON "notices" USING btree ("lane","due_at") WHERE "notices"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "notices_lane_sending_idx" ON "notices" USING btree ("lane") WHERE "notices"."status" = 'sending';--> statement-breakpoint
 CREATE INDEX "notices_due_idx" ON "notices" USING btree ("due_at","lane") WHERE "notices"."status" = 'pending';--> statement-breakpoint
-CREATE OR REPLACE FUNCTION kigen_handover_enqueue(
-  p_kind text, p_contract_id uuid, p_cycle_id uuid, p_application_id uuid, p_application jsonb,
-  p_actor text, p_occurred_at timestamptz
-) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  v_event uuid;
-  v_payload jsonb;
-BEGIN
-  IF coalesce(current_setting('kigen.handover', true), '') = 'off' THEN
-    RETURN;
-  END IF;
-  SELECT jsonb_build_object(
-    'occurredAt', p_occurred_at,
-    'actor', p_actor,
-    'contract', jsonb_build_object(
-      'id', c.id, 'cn', c.cn, 'category', c.category, 'ca', c.ca, 'productId', c.product_id,
-      'periodMonths', c.period_months, 'csrMethod', c.csr_method, 'wwwOption', c.www_option,
-      'linkedServices', to_jsonb(c.linked_services), 'slackChannelId', c.slack_channel_id,
-      'serviceGroup', g.name, 'locale', g.locale),
-    'cycle', (
-      SELECT jsonb_build_object(
-        'id', r.id, 'state', r.state, 'expiresAt', r.expires_at,
-        'decisionDeadline', r.decision_deadline, 'dataDeadline', r.data_deadline,
-        'chosenPeriodMonths', r.chosen_period_months, 'decision', r.decision,
-        'decidedBy', r.decided_by, 'decidedAt', r.decided_at,
-        'slackChannelId', r.slack_channel_id, 'slackTs', r.slack_ts)
-      FROM renewal_cycles r WHERE r.id = p_cycle_id),
-    'certificate', (
-      SELECT jsonb_build_object(
-        'id', k.id, 'serial', k.serial, 'sha256', k.sha256, 'notBefore', k.not_before,
-        'notAfter', k.not_after, 'issuer', k.issuer)
-      FROM certificates k WHERE k.contract_id = c.id
-      ORDER BY coalesce(k.contract_period_end, k.not_after) DESC, k.not_after DESC LIMIT 1),
-    'application', p_application)
-  INTO v_payload
-  FROM contracts c JOIN service_groups g ON g.id = c.service_group_id
-  WHERE c.id = p_contract_id;
-  INSERT INTO handover_events (kind, application_id, cycle_id, contract_id, payload)
-  VALUES (p_kind, p_application_id, p_cycle_id, p_contract_id, v_payload)
-  RETURNING id INTO v_event;
-  INSERT INTO handover_deliveries (event_id, channel, lane)
-  SELECT v_event, channel, CASE channel WHEN 'webhook' THEN 'webhook' ELSE 'ops' END
-    FROM handover_channels WHERE enabled;
-END;
-$$;
+-- The hand-over is enqueued in code now, by the use-case that records the fact (db/stores/handover-enqueue.ts).
+DROP TRIGGER IF EXISTS "handover_application_inserted" ON "applications";--> statement-breakpoint
+DROP TRIGGER IF EXISTS "handover_cycle_opt_out" ON "renewal_cycles";--> statement-breakpoint
+DROP FUNCTION IF EXISTS kigen_handover_application();--> statement-breakpoint
+DROP FUNCTION IF EXISTS kigen_handover_opt_out();--> statement-breakpoint
+DROP FUNCTION IF EXISTS kigen_handover_enqueue(text, uuid, uuid, uuid, jsonb, text, timestamptz);--> statement-breakpoint
+DROP TABLE IF EXISTS "handover_channels";

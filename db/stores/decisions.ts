@@ -16,6 +16,8 @@ import {
   type PeriodMonths,
   type RenewalCycle,
 } from '../../domain/index.ts';
+import type { HandoverChannel } from '../../domain/ports/handover.ts';
+import type { HandoverFact } from '../../domain/ports/store.ts';
 import {
   applications,
   certificates,
@@ -26,6 +28,7 @@ import {
   serviceGroups,
 } from '../schema.ts';
 import type { Database, Executor } from '../server/connection.ts';
+import { enqueueHandover } from './handover-enqueue.ts';
 import { findCycle, recordAudit, saveTransition } from './renewal-cycles.ts';
 import { planRenewals } from './renewal-planning.ts';
 
@@ -254,7 +257,11 @@ const isUniqueViolation = (error: unknown): boolean => {
  * the first one's decision; the unique indexes (one renewal application per cycle, one certificate per
  * fingerprint) back that up, and a violation is answered the same way: someone else decided.
  */
-export async function decide(db: Database, request: DecisionRequest): Promise<DecisionOutcome> {
+export async function decide(
+  db: Database,
+  request: DecisionRequest,
+  channels: readonly HandoverChannel[] = [],
+): Promise<DecisionOutcome> {
   try {
     return await db.transaction(async (tx) => {
       await tx.execute(sql`select id from renewal_cycles where id = ${request.cycleId} for update`);
@@ -276,7 +283,10 @@ export async function decide(db: Database, request: DecisionRequest): Promise<De
         cycle = result.value.cycle;
         anyChange = true;
       }
-      if (request.application) await insertApplication(tx, request, before);
+      const applicationId = request.application ? await insertApplication(tx, request, before) : null;
+      // The hand-over of what was decided, with the decision itself (issue 7).
+      const handover = handoverFactOf(before, cycle, applicationId, request);
+      if (handover) await enqueueHandover(tx, handover, channels);
       if (request.certificate) {
         const inserted = await insertCertificate(tx, request, before);
         if (!inserted) throw new AlreadyDecided();
@@ -305,29 +315,56 @@ export async function decide(db: Database, request: DecisionRequest): Promise<De
   }
 }
 
+/** What a decision hands over: its application, or the opt-out and its undo. */
+function handoverFactOf(
+  before: RenewalCycle,
+  after: RenewalCycle,
+  applicationId: string | null,
+  request: DecisionRequest,
+): HandoverFact | null {
+  const base = {
+    contractId: before.contractId,
+    cycleId: before.id,
+    actor: request.actor.userId,
+    occurredAt: request.now,
+  };
+  if (applicationId) return { ...base, kind: 'application', applicationId };
+  if (before.state !== 'opted_out' && after.state === 'opted_out') {
+    return { ...base, kind: 'opt_out', applicationId: null };
+  }
+  if (before.state === 'opted_out' && after.state !== 'opted_out') {
+    return { ...base, kind: 'opt_out_undone', applicationId: null };
+  }
+  return null;
+}
+
 async function insertApplication(tx: Executor, request: DecisionRequest, cycle: RenewalCycle) {
   const a = request.application;
-  if (!a) return;
-  await tx.insert(applications).values({
-    contractId: cycle.contractId,
-    cycleId: cycle.id,
-    kind: 'renewal',
-    dnC: a.dn.c,
-    dnSt: a.dn.st,
-    dnL: a.dn.l,
-    dnO: a.dn.o,
-    dnOu: a.dn.ou ?? null,
-    dnCn: a.dn.cn,
-    applicant: a.applicant,
-    periodMonths: a.periodMonths,
-    csrPem: a.csrPem,
-    csrMethod: a.csrMethod,
-    wwwOption: a.wwwOption,
-    approverAddress: a.approverAddress,
-    encryptedPrivateKey: a.encryptedPrivateKey,
-    requestedBy: request.actor.userId,
-    requestedAt: request.now,
-  });
+  if (!a) return null;
+  const [row] = await tx
+    .insert(applications)
+    .values({
+      contractId: cycle.contractId,
+      cycleId: cycle.id,
+      kind: 'renewal',
+      dnC: a.dn.c,
+      dnSt: a.dn.st,
+      dnL: a.dn.l,
+      dnO: a.dn.o,
+      dnOu: a.dn.ou ?? null,
+      dnCn: a.dn.cn,
+      applicant: a.applicant,
+      periodMonths: a.periodMonths,
+      csrPem: a.csrPem,
+      csrMethod: a.csrMethod,
+      wwwOption: a.wwwOption,
+      approverAddress: a.approverAddress,
+      encryptedPrivateKey: a.encryptedPrivateKey,
+      requestedBy: request.actor.userId,
+      requestedAt: request.now,
+    })
+    .returning({ id: applications.id });
+  return row?.id ?? null;
 }
 
 async function insertCertificate(tx: Executor, request: DecisionRequest, cycle: RenewalCycle) {

@@ -11,7 +11,7 @@ import {
   parseCertificateBundle,
   parseCsr,
 } from '../../domain/index.ts';
-import type { HandoverEvent } from '../../domain/ports/handover.ts';
+import type { ApplicationProgress, OpsApplication } from '../../domain/ports/handover.ts';
 import {
   applicationProgress,
   applications,
@@ -24,34 +24,6 @@ import type { Database, Executor } from '../server/connection.ts';
 import { toHandoverEvent } from './handover-outbox.ts';
 import { recordAudit, updateCycle } from './renewal-cycles.ts';
 import { planRenewals } from './renewal-planning.ts';
-
-export type ProgressStatus = 'submitted' | 'issued' | 'rejected';
-
-/** What the provider's staff did with an application (null: nothing yet). */
-export type ApplicationProgress = {
-  readonly status: ProgressStatus;
-  readonly submittedAt: Date | null;
-  readonly submittedBy: string | null;
-  readonly issuedAt: Date | null;
-  readonly issuedBy: string | null;
-  readonly certificateId: string | null;
-  readonly rejectedAt: Date | null;
-  readonly rejectedBy: string | null;
-  readonly rejectionReason: string | null;
-};
-
-/** An application as the operations channel shows it, with where the customer reads about it. */
-export type OpsApplication = {
-  readonly applicationId: string;
-  /** The hand-over event of the application (its snapshot). */
-  readonly event: HandoverEvent;
-  readonly progress: ApplicationProgress | null;
-  readonly contract: { readonly id: string; readonly cn: string; readonly slackChannelId: string };
-  /** The customer's thread: the cycle's parent message, once a notice was posted. */
-  readonly thread: { readonly channel: string; readonly ts: string } | null;
-  readonly customerLocale: Locale | null;
-  readonly issuedCertificate: { readonly notAfter: Date; readonly sha256: string } | null;
-};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -7,6 +7,7 @@ import {
   noticeSchedule,
 } from '../../domain/index.ts';
 import type { Executor } from '../server/connection.ts';
+import { CURRENT_CERTIFICATE_ORDER } from './current-certificate.ts';
 import { type CycleRow, saveTransition, toDate, toDateOrNull, toRenewalCycle } from './renewal-cycles.ts';
 
 export type PlanningOptions = {
@@ -77,7 +78,7 @@ async function planChunk(
       join certificates k on k.contract_id = c.id
      where c.id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(contractIds)}::jsonb))
        and c.status = 'active'
-     order by c.id, coalesce(k.contract_period_end, k.not_after) desc, k.not_after desc
+     order by c.id, ${CURRENT_CERTIFICATE_ORDER}
   `)) as unknown as LatestCertificate[];
   if (latest.length === 0) return;
   summary.contracts += latest.length;

@@ -1,5 +1,7 @@
 import type { Applicant, ApplicationKind, Ca, Category, CsrMethod, Locale } from '../rules/contract-terms.ts';
 import type { CycleState } from '../rules/cycle-vocabulary.ts';
+import type { Claim } from './outbox.ts';
+import type { MessageLookup } from './read-models.ts';
 
 export type HandoverChannel = 'ops_channel' | 'webhook';
 export type HandoverKind = 'application' | 'opt_out' | 'opt_out_undone';
@@ -72,23 +74,38 @@ export type HandoverEvent = {
   } | null;
 };
 
-/**
- * The port through which the scheduler hands an event to the back office. The scheduler owns *when*
- * and *how often* (claims, backoff, ordering, never dropping); the implementations in bot/ own *how*
- * (the signed webhook POST, the operations-channel message). Injected by the composition root.
- */
-export interface HandoverDelivery {
-  /** The channels this process can deliver to; deliveries of other channels wait for one that can. */
-  readonly channels: readonly HandoverChannel[];
-  /** Delivers one event to one channel. Never throws: every failure is a value, and is retried. */
-  deliver(channel: HandoverChannel, event: HandoverEvent, signal: AbortSignal): Promise<HandoverResult>;
-  /**
-   * After a crash between delivery and record (a claim whose lease ended): the message already posted
-   * for this event, found by its message metadata (`event_id`), so that a retry never posts a second
-   * one. Only for channels that can look (ops_channel); the webhook's receivers deduplicate by event
-   * id instead. Never throws: null when not found or when it cannot tell (then the event is delivered).
-   */
-  findPosted?(channel: HandoverChannel, event: HandoverEvent): Promise<HandoverMessage | null>;
+/** One claimed delivery of a hand-over event, with what the operations message shows. */
+export type HandoverDelivery = {
+  readonly channel: HandoverChannel;
+  readonly event: HandoverEvent;
+  /** The application's progress so far (a staff member may have acted on an earlier post). */
+  readonly application: OpsApplication | null;
+};
+
+export type HandoverRepositories = {
+  readonly handoverDeliveries: {
+    load(deliveryId: string): Promise<HandoverDelivery | null>;
+    /** Acknowledged, only while the claim is still ours: never sent again. */
+    markDelivered(
+      claim: Claim,
+      outcome: { readonly now: Date; readonly message: HandoverMessage | null },
+    ): Promise<boolean>;
+  };
+};
+
+/** The provider's operations channel (bot/slack/ops-board.ts). Never throws. */
+export interface OpsBoard {
+  post(delivery: HandoverDelivery): Promise<HandoverResult>;
+  /** The message an earlier attempt may have posted for this event, by its metadata (`event_id`). */
+  findPosted(
+    event: HandoverEvent,
+    window: { readonly since: Date; readonly until: Date },
+  ): Promise<MessageLookup>;
+}
+
+/** The back office's webhook (bot/webhook/webhook-sender.ts): at least once; receivers deduplicate by event id. */
+export interface HandoverWebhook {
+  send(event: HandoverEvent, signal: AbortSignal): Promise<HandoverResult>;
 }
 
 export type HandoverMessage = { readonly channel: string; readonly ts: string };
@@ -105,4 +122,34 @@ export type HandoverResult =
       readonly error: string;
       /** The receiver asked to wait (Retry-After). */
       readonly retryAfterMs?: number;
+      /** The event may have been taken although no answer says so (a time-out, a 5xx of Slack). */
+      readonly uncertain?: boolean;
     };
+
+export type ProgressStatus = 'submitted' | 'issued' | 'rejected';
+
+/** What the provider's staff did with an application (null: nothing yet). */
+export type ApplicationProgress = {
+  readonly status: ProgressStatus;
+  readonly submittedAt: Date | null;
+  readonly submittedBy: string | null;
+  readonly issuedAt: Date | null;
+  readonly issuedBy: string | null;
+  readonly certificateId: string | null;
+  readonly rejectedAt: Date | null;
+  readonly rejectedBy: string | null;
+  readonly rejectionReason: string | null;
+};
+
+/** An application as the operations channel shows it, with where the customer reads about it. */
+export type OpsApplication = {
+  readonly applicationId: string;
+  /** The hand-over event of the application (its snapshot). */
+  readonly event: HandoverEvent;
+  readonly progress: ApplicationProgress | null;
+  readonly contract: { readonly id: string; readonly cn: string; readonly slackChannelId: string };
+  /** The customer's thread: the cycle's parent message, once a notice was posted. */
+  readonly thread: { readonly channel: string; readonly ts: string } | null;
+  readonly customerLocale: Locale | null;
+  readonly issuedCertificate: { readonly notAfter: Date; readonly sha256: string } | null;
+};

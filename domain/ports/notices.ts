@@ -1,29 +1,31 @@
-import type {
-  Ca,
-  Category,
-  Locale,
-  NoticeKind,
-  NoticeLateness,
-  PeriodMonths,
-  RenewalCycle,
-} from '../index.ts';
+import type { Ca, Category, Locale, PeriodMonths } from '../rules/contract-terms.ts';
+import type { NoticeKind, NoticeStatus } from '../rules/cycle-vocabulary.ts';
+import type { NoticeLateness } from '../rules/notice-relevance.ts';
+import type { RenewalCycle } from '../rules/renewal-cycle.ts';
+import type { Claim } from './outbox.ts';
+import type { ContractFacts, MessageLookup, PostedMessage, Recipients } from './read-models.ts';
+
+export type { PostedMessage } from './read-models.ts';
 
 /**
- * The port through which the scheduler delivers a notice. The scheduler owns *when* and *whether*
- * (claiming, skipping, retrying, exactly-once); the implementation (Slack, or dry-run printing) owns
- * *how* it looks and where it goes. Implemented in bot/, injected by the composition root.
+ * Where notices are shown: Slack (bot/slack/notice-board.ts) or the dry-run printer. The use-case
+ * `deliverNotice` owns *whether* and *when* (relevance, the cycle's transitions, exactly once); the
+ * board owns *how* it looks and where it goes.
  */
-export interface NoticeDelivery {
+export interface NoticeBoard {
   /** Posts or edits the message(s) of one notice. Never throws: every failure is a value. */
-  deliver(notice: NoticeToDeliver, now: Date): Promise<DeliveryResult>;
+  deliver(notice: NoticeToDeliver, now: Date, signal?: AbortSignal): Promise<DeliveryResult>;
   /**
-   * After a crash between claim and record: the message already posted for this notice, found by
-   * its message metadata (`notice_id`), so that a retry never posts a second one.
+   * R-NOTICE-4: the message an earlier attempt may have posted for this notice, looked for by its
+   * metadata (`notice_id`) among the messages written between `since` and `until` (bounded: Slack
+   * limits history reads for distributed apps). `unknown` when it cannot tell: never "absent" then.
    */
-  findPosted(notice: NoticeToDeliver): Promise<PostedMessage | null>;
+  findPosted(
+    notice: NoticeToDeliver,
+    window: { readonly since: Date; readonly until: Date },
+    signal?: AbortSignal,
+  ): Promise<MessageLookup>;
 }
-
-export type PostedMessage = { readonly channel: string; readonly ts: string };
 
 export type DeliveryResult =
   | {
@@ -35,8 +37,13 @@ export type DeliveryResult =
     }
   | {
       readonly ok: false;
-      /** 5xx, timeouts, 429 after waiting: try again later. Channel errors are not retryable. */
+      /** 5xx, timeouts, 429: try again later. Channel errors are not retryable. */
       readonly retryable: boolean;
+      /**
+       * The post may have reached Slack although no answer says so (a time-out, a transport error, a
+       * 5xx): the next attempt looks for it first. False when Slack refused it (429, channel errors).
+       */
+      readonly uncertain: boolean;
       /** Slack's error code (`channel_not_found`, `not_in_channel`, `is_archived`, …) or a short reason. */
       readonly error: string;
       readonly retryAfterMs?: number;
@@ -83,3 +90,44 @@ export type NoticeToDeliver = {
     readonly csrMethodSwitchedFromCustomer: boolean;
   };
 };
+
+/** Everything the delivery of one notice needs, read in one query. */
+export type NoticeContext = {
+  readonly id: string;
+  readonly kind: NoticeKind;
+  readonly status: NoticeStatus;
+  readonly dueAt: Date;
+  /** When the notice was planned (its row created): a notice planned after it was due says so. */
+  readonly plannedAt: Date;
+  readonly attempts: number;
+  readonly contract: ContractFacts;
+  readonly certificate: { readonly id: string; readonly notAfter: Date };
+  /** Null for a re-issue notice, which belongs to no cycle (R-CABF-2). */
+  readonly cycle: RenewalCycle | null;
+  /** The cycle's parent message, once its first notice was posted. */
+  readonly thread: PostedMessage | null;
+  readonly recipients: Recipients;
+};
+
+/** What an auto-renewal applied (R-AUTO-2, R-AUTO-3), shown in the data-deadline notice. */
+export type AutoRenewalSummary = NonNullable<NoticeToDeliver['autoRenewal']>;
+
+export type NoticeRepositories = {
+  readonly notices: {
+    context(noticeId: string): Promise<NoticeContext | null>;
+    /**
+     * R-NOTICE-4, R-NOTICE-1: whether a later announcement of the same cycle is also due at `now`
+     * (pending, waiting for a retry, claimed, sent or skipped — not failed): this one is superseded.
+     */
+    laterAnnouncementDue(noticeId: string, now: Date): Promise<boolean>;
+    /** Records the posted message, only while the claim is still ours. */
+    markSent(
+      claim: Claim,
+      sent: { readonly message: PostedMessage; readonly threadTs: string | null; readonly now: Date },
+    ): Promise<boolean>;
+    /** Due notices, without claiming them (dry-run prints, changes nothing). */
+    dueIds(now: Date, limit: number): Promise<string[]>;
+  };
+};
+
+export type { Ca, Category, Locale, PeriodMonths };

@@ -77,6 +77,8 @@ export type CommonRepositories = {
       contractIds: readonly string[],
       options: { readonly settings?: NoticeSettings; readonly now: Date; readonly actor: string },
     ): Promise<PlanningSummary>;
+    /** Active contracts whose current certificate's period has no cycle yet (imported in bulk, or missed). */
+    contractsMissingPlan(limit: number): Promise<string[]>;
   };
   readonly handover: {
     /** The hand-over of a fact, delivered by the outbox to every configured channel. */

@@ -274,12 +274,12 @@ export async function decideOn(
   on: { readonly context: DecisionContext; readonly actor: UserActor; readonly now: Date },
   step: DecisionStep,
 ): Promise<Decision> {
-  const outcome = await decide(deps.db, {
-    cycleId: on.context.cycle.id,
-    actor: on.actor,
-    now: on.now,
-    ...step,
-  });
+  const outcome = await decide(
+    deps.db,
+    { cycleId: on.context.cycle.id, actor: on.actor, now: on.now, ...step },
+    deps.handoverChannels ?? [],
+  );
+  deps.wakeOutbox?.();
   if (outcome.kind === 'decided') return { ok: true, cycle: outcome.cycle, changed: outcome.changed };
   return { ok: false, refusal: refusalOfOutcome(outcome, on.context) ?? { kind: 'invalid' }, outcome };
 }

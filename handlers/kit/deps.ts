@@ -3,6 +3,7 @@ import type { Locale } from '../../bot/i18n/locale.ts';
 import type { OpsStaff } from '../../bot/slack/ops-staff.ts';
 import type { Database } from '../../db/server/connection.ts';
 import type { DnsResolver, NoticeSettings } from '../../domain/index.ts';
+import type { HandoverChannel } from '../../domain/ports/handover.ts';
 
 /** What every listener may use, given by the composition root (`bot/slack-app.ts`). */
 export type HandlerDeps = {
@@ -18,6 +19,10 @@ export type HandlerDeps = {
   readonly masterKey?: string | undefined;
   /** Deployment notice settings, for planning the next cycle after a BYO registration. */
   readonly noticeSettings?: NoticeSettings;
+  /** Where hand-over events of decisions go (KIGEN_OPS_CHANNEL, KIGEN_WEBHOOK_URL). */
+  readonly handoverChannels?: readonly HandoverChannel[];
+  /** Wakes the outbox after a decision enqueued its hand-over. */
+  readonly wakeOutbox?: () => void;
   /** Hand-over to the provider's staff (KIGEN_OPS_CHANNEL / KIGEN_OPS_USERS); absent: ops buttons refuse. */
   readonly operations?: { readonly staff: OpsStaff; readonly locale: Locale } | undefined;
 };

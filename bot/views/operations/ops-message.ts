@@ -1,7 +1,6 @@
 import type { types as slack } from '@slack/bolt';
-import type { ApplicationProgress } from '../../../db/stores/handover-applications.ts';
 import { findProduct } from '../../../domain/index.ts';
-import type { HandoverEvent } from '../../../domain/ports/handover.ts';
+import type { ApplicationProgress, HandoverEvent } from '../../../domain/ports/handover.ts';
 import { formatTokyoDate, formatTokyoDateTime, type Locale } from '../../i18n/locale.ts';
 import { operationsText } from '../../i18n/operations.ts';
 import { codeSpan, limitText, mention, withoutControlCharacters } from '../mrkdwn.ts';

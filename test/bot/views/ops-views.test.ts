@@ -11,8 +11,7 @@ import {
   opsIssuedModal,
   parseOpsMetadata,
 } from '../../../bot/views/operations/ops-modals.ts';
-import type { ApplicationProgress } from '../../../db/stores/handover-applications.ts';
-import type { HandoverEvent } from '../../../domain/ports/handover.ts';
+import type { ApplicationProgress, HandoverEvent } from '../../../domain/ports/handover.ts';
 import { textsOf } from '../../handlers/decision-harness.ts';
 
 const AT = new Date('2026-11-25T01:00:00Z');

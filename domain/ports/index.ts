@@ -1,0 +1,24 @@
+// The ports of the use-cases, assembled: what the composition root (bot/app) provides to every
+// entry point. Each area declares its repositories beside its use-cases; `Repositories` is all of them,
+// implemented on PostgreSQL by db/stores/store.ts.
+import type { DnsResolver } from '../rules/dcv/resolver.ts';
+import type { ApplicationRepositories } from './applications.ts';
+import type { HandoverRepositories } from './handover.ts';
+import type { KeyMaker } from './keys.ts';
+import type { MessageRepositories } from './messages.ts';
+import type { NoticeRepositories } from './notices.ts';
+import type { CommonRepositories, Store } from './store.ts';
+
+export type Repositories = CommonRepositories &
+  NoticeRepositories &
+  ApplicationRepositories &
+  HandoverRepositories &
+  MessageRepositories;
+
+/** Everything a listener's use-case may talk to: storage, keys, live DNS. */
+export type KigenPorts = {
+  readonly store: Store<Repositories>;
+  readonly keys: KeyMaker;
+  /** Live DNS for the DCV look-ups (R-DCV-5). */
+  readonly dns: DnsResolver;
+};

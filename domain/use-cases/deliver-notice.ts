@@ -1,0 +1,175 @@
+import type { ApplicationRepositories } from '../ports/applications.ts';
+import type { KeyMaker } from '../ports/keys.ts';
+import type { NoticeBoard, NoticeContext, NoticeRepositories, NoticeToDeliver } from '../ports/notices.ts';
+import type { Claim, Outcome } from '../ports/outbox.ts';
+import type { PostedMessage } from '../ports/read-models.ts';
+import type { CommonRepositories, Store } from '../ports/store.ts';
+import type { Locale } from '../rules/contract-terms.ts';
+import { type NoticeLateness, noticeRelevance } from '../rules/notice-relevance.ts';
+import type { RenewalCycle } from '../rules/renewal-cycle.ts';
+import { autoRenewAtDataDeadline } from './auto-renew.ts';
+import { closeExpiredCycle } from './close-expired-cycle.ts';
+
+export type DeliverNoticePorts = {
+  readonly store: Store<CommonRepositories & NoticeRepositories & ApplicationRepositories>;
+  readonly board: NoticeBoard;
+  readonly keys: KeyMaker;
+  /** KIGEN_LOCALE: the channel's language when the service group has none. */
+  readonly defaultLocale: Locale;
+};
+
+/** The notice as its message shows it (the view's read-model). */
+export const noticeToDeliver = (
+  context: NoticeContext,
+  cycle: RenewalCycle | null,
+  late: NoticeLateness,
+  defaultLocale: Locale,
+  autoRenewal?: NoticeToDeliver['autoRenewal'],
+): NoticeToDeliver => ({
+  notice: {
+    id: context.id,
+    kind: context.kind,
+    dueAt: context.dueAt,
+    plannedAt: context.plannedAt,
+    attempts: context.attempts,
+    late,
+  },
+  contract: context.contract,
+  certificate: context.certificate,
+  cycle,
+  recipients: context.recipients,
+  locale: context.contract.locale ?? defaultLocale,
+  thread: context.thread,
+  ...(autoRenewal ? { autoRenewal } : {}),
+});
+
+/**
+ * R-NOTICE-4: delivers one claimed notice, once. An earlier attempt that may have posted is looked
+ * for first; a notice that no longer means anything (R-NOTICE-5, a later announcement, a closed cycle)
+ * is skipped; what happens at the notice's instant happens before its message (R-AUTO-2 at the data
+ * deadline, R-AUTO-1 and R-AUTO-4 at expiry); then the message is posted and recorded, with the cycle
+ * moved to `noticed` by its first announcement.
+ */
+export async function deliverNotice(
+  ports: DeliverNoticePorts,
+  claim: Claim,
+  at: { readonly now: Date; readonly signal: AbortSignal },
+): Promise<Outcome> {
+  const { now, signal } = at;
+  const context = await ports.store.notices.context(claim.id);
+  if (!context) return { kind: 'skipped', reason: 'notice.gone' };
+  let cycle = context.cycle;
+
+  if (claim.uncertainSince) {
+    const lookup = await ports.board.findPosted(
+      noticeToDeliver(context, cycle, null, ports.defaultLocale),
+      { since: claim.uncertainSince, until: now },
+      signal,
+    );
+    if (lookup.kind === 'found') return recordSent(ports, claim, context, lookup.message, now);
+    // Never "not there" when it could not look: wait and look again, not counted against the notice.
+    if (lookup.kind === 'unknown') {
+      return {
+        kind: 'retry',
+        error: `lookup: ${lookup.error}`,
+        uncertain: true,
+        retryAfterMs: lookup.retryAfterMs,
+        countsAsAttempt: false,
+      };
+    }
+  }
+
+  const relevance = noticeRelevance({
+    kind: context.kind,
+    dueAt: context.dueAt,
+    plannedAt: context.plannedAt,
+    cycle,
+    certificateNotAfter: context.certificate.notAfter,
+    now,
+    laterAnnouncementDue: await ports.store.notices.laterAnnouncementDue(context.id, now),
+  });
+  if (!relevance.deliver) return { kind: 'skipped', reason: relevance.reason };
+
+  let autoRenewal: NoticeToDeliver['autoRenewal'];
+  if (cycle) {
+    if (context.kind === 'data_deadline' && cycle.category === 'proxy') {
+      const renewed = await autoRenewAtDataDeadline(ports, { cycle, contract: context.contract, now });
+      if (!renewed.ok) {
+        return renewed.retryable
+          ? { kind: 'retry', error: renewed.error, uncertain: false }
+          : { kind: 'failed', error: renewed.error };
+      }
+      cycle = renewed.cycle;
+      autoRenewal = renewed.summary ?? undefined;
+    } else if (context.kind === 'byo_expiry' || context.kind === 'term_end') {
+      cycle = await closeExpiredCycle(ports, { cycle, contract: context.contract, now });
+    }
+  }
+
+  const notice = noticeToDeliver(context, cycle, relevance.late, ports.defaultLocale, autoRenewal);
+  const result = await ports.board.deliver(notice, now, signal);
+  if (result.ok) return recordSent(ports, claim, context, result.message, now, result.threadTs);
+  if (!result.retryable) return { kind: 'failed', error: result.error };
+  return {
+    kind: 'retry',
+    error: result.error,
+    // Any earlier attempt was looked for and is absent: only this one can have landed.
+    uncertain: result.uncertain,
+    retryAfterMs: result.retryAfterMs,
+    countsAsAttempt: result.retryAfterMs === undefined,
+  };
+}
+
+/** The posted message recorded, only while the claim is still ours, with what it does to the cycle. */
+async function recordSent(
+  ports: DeliverNoticePorts,
+  claim: Claim,
+  context: NoticeContext,
+  message: PostedMessage,
+  now: Date,
+  threadTs: string | null = context.thread && context.thread.ts !== message.ts ? context.thread.ts : null,
+): Promise<Outcome> {
+  const recorded = await ports.store.transaction(async (tx) => {
+    if (!(await tx.notices.markSent(claim, { message, threadTs, now }))) return false;
+    if (context.cycle) {
+      if (threadTs === null) await tx.cycles.setParentMessage(context.cycle.id, message);
+      // scheduled → noticed on the first announcement; the domain ignores other kinds.
+      await tx.cycles.apply(context.cycle.id, { type: 'noticeDelivered', kind: context.kind }, now);
+    }
+    return true;
+  });
+  return { kind: 'done', recorded };
+}
+
+/**
+ * Dry-run (no Slack credentials): the due notices are shown by the board (printed) once per process,
+ * as deliver mode would post them (only the latest due announcement of a cycle); nothing is recorded.
+ */
+export function createDryRun(ports: Omit<DeliverNoticePorts, 'keys'>) {
+  const shown = new Set<string>();
+  return async (now: Date): Promise<number> => {
+    let printed = 0;
+    for (const id of await ports.store.notices.dueIds(now, 10_000)) {
+      if (shown.has(id)) continue;
+      shown.add(id);
+      const context = await ports.store.notices.context(id);
+      if (!context) continue;
+      const relevance = noticeRelevance({
+        kind: context.kind,
+        dueAt: context.dueAt,
+        plannedAt: context.plannedAt,
+        cycle: context.cycle,
+        certificateNotAfter: context.certificate.notAfter,
+        now,
+        laterAnnouncementDue: await ports.store.notices.laterAnnouncementDue(id, now),
+      });
+      if (!relevance.deliver) continue;
+      await ports.board.deliver(
+        noticeToDeliver(context, context.cycle, relevance.late, ports.defaultLocale),
+        now,
+      );
+      printed++;
+    }
+    return printed;
+  };
+}
