@@ -91,14 +91,18 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
       }
       if (config.slack.kind !== 'dry-run') {
         // Commands and buttons: after the database, stopped before it closes.
+        const resolver = createNodeDnsResolver({ timeoutMs: 2000 });
         slackApp = createSlackApp({
           config,
           logger: log,
           db: connection.db,
-          resolver: createNodeDnsResolver({ timeoutMs: 2000 }),
+          resolver,
           routes: observabilityRoutes(endpoints),
           metrics,
           wakeOutbox: () => background?.worker?.wake(),
+          ...(background
+            ? { ports: { store: background.outbox.store, keys: background.outbox.keys, dns: resolver } }
+            : {}),
         });
         await slackApp.start();
       }

@@ -12,7 +12,9 @@ import {
 import type { RetryOptions } from '@slack/web-api';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/server/connection.ts';
+import { createStore } from '../../db/stores/store.ts';
 import type { DnsResolver } from '../../domain/index.ts';
+import type { KigenPorts } from '../../domain/ports/index.ts';
 import { registerHandlers } from '../../handlers/index.ts';
 import type { Config } from '../app/config.ts';
 import { instrumentInteractions } from '../app/interaction-log.ts';
@@ -21,6 +23,7 @@ import type { Metrics } from '../app/metrics.ts';
 import { handoverChannelsOf } from '../app/outbox.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { lookupText } from '../i18n/lookups.ts';
+import { createKeyMaker } from '../keys/provider-keys.ts';
 import { observedSlackFetch } from './api-errors.ts';
 import { createOpsStaff } from './ops-staff.ts';
 import { createUserLocales, type UserLocales } from './user-locale.ts';
@@ -39,6 +42,8 @@ export type SlackAppOptions = {
   readonly metrics?: Metrics;
   /** Wakes the outbox worker after a listener enqueued work. */
   readonly wakeOutbox?: () => void;
+  /** The use-cases' ports; by default a store on `db` (tests), with keys from KIGEN_MASTER_KEY. */
+  readonly ports?: KigenPorts;
 };
 
 export type SlackApp = {
@@ -144,7 +149,16 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     }
   });
 
+  const ports: KigenPorts = options.ports ?? {
+    store: createStore(db, {
+      handoverChannels: handoverChannelsOf(config),
+      ...(options.wakeOutbox ? { onEnqueued: options.wakeOutbox } : {}),
+    }),
+    keys: createKeyMaker(config.masterKey),
+    dns: options.resolver,
+  };
   registerHandlers(app, {
+    ports,
     db,
     resolver: options.resolver,
     now: options.now ?? (() => new Date()),
