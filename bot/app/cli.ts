@@ -1,4 +1,6 @@
+import { parseArgs } from 'node:util';
 import { formatInTimeZone } from 'date-fns-tz';
+import { z } from 'zod';
 import { importData } from '../../db/import/import-data.ts';
 import { formatImportProblems } from '../../db/import/import-report.ts';
 import { readImportFile } from '../../db/import/read-import-file.ts';
@@ -6,82 +8,336 @@ import { connect } from '../../db/server/connection.ts';
 import { DataDirBusyError } from '../../db/server/data-dir-lock.ts';
 import { DatabaseStartError, openDatabaseForCommand } from '../../db/server/database-server.ts';
 import { EmbeddedPostgresError } from '../../db/server/embedded-postgres.ts';
-import { listNotices } from '../../db/stores/notices-outbox.ts';
+import { listNotices, requeueFailedNotices } from '../../db/stores/notices-outbox.ts';
 import { DEFAULT_NOTICE_SETTINGS, type NoticeStatus } from '../../domain/index.ts';
+import packageJson from '../../package.json' with { type: 'json' };
 import { loadConfig } from './config.ts';
 import { main } from './main.ts';
 import { certificateAdd } from './ops-certificate-add.ts';
 
-const USAGE = `Usage: kigen <command>
+type Flags = Readonly<Record<string, boolean | undefined>>;
+type Parsed = { readonly flags: Flags; readonly positionals: readonly string[] };
+/** A mistake in the command line: reported with the command's usage, exit 2. */
+type UsageError = { readonly usageError: string };
 
-  start              run the bot (same as npm start)
-  import FILE        load service groups, members, contracts, applications and certificates
-                     from a YAML or JSON file (all or nothing; re-importing changes nothing)
-  migrate            apply database migrations and exit
-  notices [--failed|--pending|--all] [--json]
-                     list notices (default: pending, sending and failed), read-only
-  certificate add CN FILE.pem
-                     register the certificate the CA issued for the open application of CN
-                     (or the renewed certificate of a BYO contract): completes the renewal and
-                     plans the next one; exit 1 with the reason when it does not match
-  help               this text
+type Command = {
+  /** The words after `kigen`: `notices retry`. */
+  readonly name: string;
+  /** The synopsis lines, after `Usage: `. */
+  readonly synopsis: readonly string[];
+  /** One line for the list of `kigen --help`. */
+  readonly summary: string;
+  readonly description: string;
+  /** Boolean options only: every option of the CLI is a switch. */
+  readonly options: Readonly<Record<string, { readonly short?: string; readonly description: string }>>;
+  readonly run: (parsed: Parsed, env: NodeJS.ProcessEnv) => Promise<number | UsageError>;
+};
 
-The database is DATABASE_URL, or the embedded PostgreSQL under KIGEN_DATA_DIR (default .kigen).
-`;
+const HELP_OPTION = { help: { short: 'h', description: 'show this help' } } as const;
+const DATABASE_NOTE =
+  'The database is DATABASE_URL, or the embedded PostgreSQL under KIGEN_DATA_DIR (default .kigen):\n' +
+  "the running bot's when one runs on the same data directory, or one started just for the command.";
 
-/** The `kigen` command line; returns the exit code. */
-export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const [command, ...args] = argv;
-  switch (command) {
-    case 'start':
-      return main(env);
-    case 'import':
-      if (args.length !== 1 || args[0]?.startsWith('-')) return usage('import takes exactly one FILE');
-      return withDatabase(env, async (url) => importFile(url, args[0] as string, env));
-    case 'notices': {
-      const flags = new Set(args);
-      const unknown = args.filter((a) => !['--failed', '--pending', '--all', '--json'].includes(a));
-      if (unknown.length > 0) return usage(`notices: unknown option ${unknown[0]}`);
-      const statuses: NoticeStatus[] | 'all' = flags.has('--all')
-        ? 'all'
-        : flags.has('--failed') || flags.has('--pending')
-          ? [
-              ...(flags.has('--failed') ? (['failed'] as const) : []),
-              ...(flags.has('--pending') ? (['pending', 'sending'] as const) : []),
-            ]
-          : ['pending', 'sending', 'failed'];
-      return withDatabase(env, async (url) => printNotices(url, statuses, flags.has('--json')));
-    }
-    case 'certificate': {
-      if (args[0] !== 'add' || args.length !== 3 || args.some((a) => a.startsWith('-'))) {
-        return usage('usage: certificate add CN FILE.pem');
-      }
-      const config = loadConfig(env);
-      if (!config.ok) return withDatabase(env, async () => 2);
-      return withDatabase(env, (url) =>
-        certificateAdd(url, { cn: args[1] as string, file: args[2] as string, config: config.value }),
-      );
-    }
-    case 'migrate':
-      if (args.length > 0) return usage('migrate takes no arguments');
-      return withDatabase(env, async () => {
+const unexpected = (positionals: readonly string[], from: number): UsageError | undefined =>
+  positionals.length > from ? { usageError: `unexpected argument '${positionals[from]}'` } : undefined;
+
+/** The one flag of `names` that is set, or a usage error when several are. */
+function oneOf<N extends string>(flags: Flags, names: readonly N[]): N | undefined | UsageError {
+  const given = names.filter((name) => flags[name]);
+  if (given.length > 1) {
+    const listed = given.map((name) => `--${name}`);
+    return {
+      usageError: `${listed.slice(0, -1).join(', ')} and ${listed.at(-1)} cannot be combined: give one`,
+    };
+  }
+  return given[0];
+}
+
+const isUsageError = (value: unknown): value is UsageError =>
+  typeof value === 'object' && value !== null && 'usageError' in value;
+
+const NOTICE_STATUSES: Readonly<
+  Record<'failed' | 'pending' | 'all' | 'default', readonly NoticeStatus[] | 'all'>
+> = {
+  failed: ['failed'],
+  pending: ['pending', 'sending'],
+  all: 'all',
+  default: ['pending', 'sending', 'failed'],
+};
+
+const certificateAddCommand: Command = {
+  name: 'certificate add',
+  synopsis: ['kigen certificate add CN FILE.pem'],
+  summary: 'register the certificate the CA issued for the open application of CN',
+  description:
+    'Register the certificate the CA issued for the open application of CN (or the renewed\n' +
+    "certificate of a BYO contract), as the operations channel's Certificate issued does: completes\n" +
+    'the renewal and plans the next one. The same certificate again changes nothing; exit 1 with the\n' +
+    "reason when it does not match the application (CN, the CSR's public key).",
+  options: {},
+  run: async ({ positionals }, env) => {
+    const [cn, file] = positionals;
+    if (cn === undefined) return { usageError: 'missing CN and FILE.pem' };
+    if (file === undefined) return { usageError: 'missing FILE.pem' };
+    const extra = unexpected(positionals, 2);
+    if (extra) return extra;
+    const config = loadConfig(env);
+    if (!config.ok) return withDatabase(env, async () => 2);
+    return withDatabase(env, (url) => certificateAdd(url, { cn, file, config: config.value }));
+  },
+};
+
+const COMMANDS: readonly Command[] = [
+  {
+    name: 'start',
+    synopsis: ['kigen start'],
+    summary: 'run the bot until SIGINT/SIGTERM (same as npm start)',
+    description:
+      'Run the bot until SIGINT or SIGTERM: migrations, the notice scheduler, the Slack app (or dry-run\n' +
+      'without Slack credentials), /healthz and /metrics. Settings come from the environment (README,\n' +
+      '"Configuration").',
+    options: {},
+    run: async ({ positionals }, env) => unexpected(positionals, 0) ?? main(env),
+  },
+  {
+    name: 'import',
+    synopsis: ['kigen import FILE'],
+    summary: 'load groups, members, contracts, applications, certificates from YAML or JSON',
+    description:
+      'Load service groups, members, contracts, previous applications and certificates from a YAML or\n' +
+      'JSON file, and plan the renewal cycles and notices of new certificates, in one transaction: all\n' +
+      'or nothing, every problem listed with its line; importing the same file again changes nothing.',
+    options: {},
+    run: async ({ positionals }, env) => {
+      const [file] = positionals;
+      if (file === undefined) return { usageError: 'missing FILE' };
+      return unexpected(positionals, 1) ?? withDatabase(env, (url) => importFile(url, file, env));
+    },
+  },
+  {
+    name: 'migrate',
+    synopsis: ['kigen migrate'],
+    summary: 'apply the database migrations and exit',
+    description: 'Apply the database migrations and exit (kigen start does this too).',
+    options: {},
+    run: async ({ positionals }, env) =>
+      unexpected(positionals, 0) ??
+      withDatabase(env, async () => {
         process.stdout.write('Migrations applied.\n');
         return 0;
-      });
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
-    default:
-      return usage(`unknown command '${command}'`);
+      }),
+  },
+  {
+    name: 'notices',
+    synopsis: [
+      'kigen notices [--failed | --pending | --all] [--json]',
+      'kigen notices retry (ID | --all-failed)',
+    ],
+    summary: 'list the notices outbox (default: pending, sending and failed)',
+    description:
+      'List the notices outbox: CN, kind, due (JST), status, attempts, last error. Without an option:\n' +
+      'the pending, sending and failed notices. Read-only; works while the bot runs.\n\n' +
+      'kigen notices retry puts failed notices back to pending (see kigen notices retry --help).',
+    options: {
+      failed: { description: 'only the failed notices' },
+      pending: { description: 'only the pending and sending notices' },
+      all: { description: 'every notice, sent and skipped ones included' },
+      json: { description: 'print JSON (with the id of each notice) instead of a table' },
+    },
+    run: async ({ flags, positionals }, env) => {
+      const which = oneOf(flags, ['failed', 'pending', 'all']);
+      if (isUsageError(which)) return which;
+      const statuses = NOTICE_STATUSES[which ?? 'default'];
+      return (
+        unexpected(positionals, 0) ??
+        withDatabase(env, (url) => printNotices(url, statuses, Boolean(flags.json)))
+      );
+    },
+  },
+  {
+    name: 'notices retry',
+    synopsis: ['kigen notices retry (ID | --all-failed)'],
+    summary: 'put failed notices back to pending, due now',
+    description:
+      'Put a failed notice (ID, as kigen notices --json prints it), or every failed notice, back to\n' +
+      'pending, due now, with a fresh count of attempts; the running bot posts it at its next sweep\n' +
+      '(the next start, when it is not running). The last error stays until the next attempt. Recorded\n' +
+      'in the audit trail. Exit 1, changing nothing, when ID is unknown or its notice is not failed.',
+    options: { 'all-failed': { description: 'every failed notice' } },
+    run: async ({ flags, positionals }, env) => {
+      const [id] = positionals;
+      if (id !== undefined && flags['all-failed'])
+        return { usageError: 'give an ID or --all-failed, not both' };
+      if (id === undefined && !flags['all-failed']) return { usageError: 'missing ID (or --all-failed)' };
+      const extra = unexpected(positionals, 1);
+      if (extra) return extra;
+      if (id !== undefined && !z.guid().safeParse(id).success) {
+        process.stderr.write(
+          `kigen notices retry: '${id}' is not a notice id (a UUID, as kigen notices --json prints it)\n`,
+        );
+        return 1;
+      }
+      return withDatabase(env, (url) => retryNotices(url, id === undefined ? 'all-failed' : { id }));
+    },
+  },
+  certificateAddCommand,
+];
+
+/** `kigen certificate` alone, or with an unknown word: its one subcommand's help. */
+const certificateGroup: Command = {
+  ...certificateAddCommand,
+  name: 'certificate',
+  run: async ({ positionals }) => ({
+    usageError:
+      positionals[0] === undefined
+        ? "missing command 'add' (kigen certificate add CN FILE.pem)"
+        : `unknown command 'certificate ${positionals[0]}'`,
+  }),
+};
+
+/** The command that `words` (the arguments after `kigen`) start with, and how many words it takes. */
+function findCommand(words: readonly string[]): { command: Command; length: number } | undefined {
+  const [first, second] = words;
+  if (first === 'certificate') {
+    return second === 'add'
+      ? { command: certificateAddCommand, length: 2 }
+      : { command: certificateGroup, length: 1 };
+  }
+  const two = COMMANDS.find((c) => c.name === `${first} ${second}`);
+  if (two) return { command: two, length: 2 };
+  const one = COMMANDS.find((c) => c.name === first);
+  return one ? { command: one, length: 1 } : undefined;
+}
+
+function commandHelp(command: Command): string {
+  const options = [
+    ...Object.entries(command.options).map(([name, o]) => [`--${name}`, o.description] as const),
+    ['-h, --help', HELP_OPTION.help.description] as const,
+  ];
+  const width = Math.max(...options.map(([flag]) => flag.length));
+  return [
+    command.synopsis.map((line, i) => `${i === 0 ? 'Usage: ' : '       '}${line}`).join('\n'),
+    '',
+    command.description,
+    '',
+    'Options:',
+    ...options.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`),
+    ...(command.name === 'start' ? [] : ['', DATABASE_NOTE]),
+    '',
+  ].join('\n');
+}
+
+function mainHelp(): string {
+  const entries = [
+    ...COMMANDS.map((c) => [c.synopsis[0]?.replace(/^kigen /, '') ?? c.name, c.summary] as const),
+    ['help [COMMAND]', 'show the help of kigen or of COMMAND'] as const,
+  ];
+  const column = 19;
+  return [
+    'Usage: kigen COMMAND [OPTIONS]',
+    '       kigen --help | --version',
+    '',
+    `Kigen (期限) ${packageJson.version}: Slack chat-ops bot for server-certificate renewals.`,
+    '',
+    'Commands:',
+    ...entries.map(([synopsis, summary]) =>
+      synopsis.length < column - 1
+        ? `  ${synopsis.padEnd(column)}${summary}`
+        : `  ${synopsis}\n  ${' '.repeat(column)}${summary}`,
+    ),
+    '',
+    'Options:',
+    '  -h, --help         show this help (after a command: the help of that command)',
+    '  -V, --version      print the version of Kigen and exit',
+    '',
+    DATABASE_NOTE,
+    "Run 'kigen help COMMAND' (or 'kigen COMMAND --help') for the options of a command.",
+    '',
+  ].join('\n');
+}
+
+function usageError(command: Command | undefined, problem: string): number {
+  const prefix = command ? `kigen ${command.name}` : 'kigen';
+  process.stderr.write(`${prefix}: ${problem}\n\n${command ? commandHelp(command) : mainHelp()}`);
+  return 2;
+}
+
+/** `kigen help [COMMAND]`, `kigen --help [COMMAND]`. */
+function help(words: readonly string[]): number {
+  if (words.length === 0) {
+    process.stdout.write(mainHelp());
+    return 0;
+  }
+  const found = findCommand(words);
+  if (!found) return usageError(undefined, `unknown command '${words.join(' ')}'`);
+  if (words.length > found.length) return usageError(found.command, `unknown command '${words.join(' ')}'`);
+  process.stdout.write(commandHelp(found.command));
+  return 0;
+}
+
+/** node:util's parse errors (unknown option, value given to a switch), as one line. */
+function parseProblem(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_')) return undefined;
+  // Its first sentence names the problem ("Unknown option '--x'"); the rest is a generic hint.
+  const first = String((error as Error).message).split('. ')[0] ?? '';
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+function parse(
+  args: readonly string[],
+  options: Readonly<Record<string, { readonly short?: string }>>,
+): Parsed | UsageError {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(
+        Object.entries(options).map(([name, o]) => [
+          name,
+          o.short ? { type: 'boolean' as const, short: o.short } : { type: 'boolean' as const },
+        ]),
+      ),
+      strict: true,
+      allowPositionals: true,
+    });
+    return { flags: values as Flags, positionals };
+  } catch (error) {
+    const problem = parseProblem(error);
+    if (problem === undefined) throw error;
+    return { usageError: problem };
   }
 }
 
-function usage(problem: string): number {
-  process.stderr.write(`kigen: ${problem}\n\n${USAGE}`);
-  return 2;
+/** The `kigen` command line; returns the exit code. */
+export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [first] = argv;
+  if (first === undefined) return usageError(undefined, 'missing command');
+  if (first.startsWith('-')) {
+    const global = parse(argv, { ...HELP_OPTION, version: { short: 'V' } });
+    if (isUsageError(global)) return usageError(undefined, global.usageError);
+    if (global.flags.help) return help(global.positionals);
+    if (!global.flags.version) return usageError(undefined, 'missing command');
+    const extra = unexpected(global.positionals, 0);
+    if (extra) return usageError(undefined, extra.usageError);
+    process.stdout.write(`${packageJson.version}\n`);
+    return 0;
+  }
+  if (first === 'help') {
+    const words = parse(argv.slice(1), HELP_OPTION);
+    if (isUsageError(words)) return usageError(undefined, words.usageError);
+    return help(words.flags.help ? [] : words.positionals);
+  }
+  const found = findCommand(argv);
+  if (!found) return usageError(undefined, `unknown command '${first}'`);
+  const { command } = found;
+  const parsed = parse(argv.slice(found.length), { ...command.options, ...HELP_OPTION });
+  if (isUsageError(parsed)) return usageError(command, parsed.usageError);
+  if (parsed.flags.help) {
+    process.stdout.write(commandHelp(command));
+    return 0;
+  }
+  const outcome = await command.run(parsed, env);
+  return isUsageError(outcome) ? usageError(command, outcome.usageError) : outcome;
 }
 
 async function withDatabase(env: NodeJS.ProcessEnv, work: (url: string) => Promise<number>): Promise<number> {
@@ -137,7 +393,11 @@ async function importFile(url: string, file: string, env: NodeJS.ProcessEnv): Pr
 const NOTICE_LIMIT = 10_000;
 
 /** `kigen notices`: the outbox for operators (R-NOTICE-4), due instants in Japan time. */
-async function printNotices(url: string, statuses: NoticeStatus[] | 'all', json: boolean): Promise<number> {
+async function printNotices(
+  url: string,
+  statuses: readonly NoticeStatus[] | 'all',
+  json: boolean,
+): Promise<number> {
   const connection = connect(url, { max: 1 });
   try {
     const rows = await listNotices(connection.db, { statuses, limit: NOTICE_LIMIT });
@@ -167,6 +427,36 @@ async function printNotices(url: string, statuses: NoticeStatus[] | 'all', json:
     }
     process.stdout.write(
       `${rows.length} notice(s)${rows.length === NOTICE_LIMIT ? ' (limit reached)' : ''}\n`,
+    );
+    return 0;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** `kigen notices retry`: failed notices back to pending, recorded as the CLI's doing. */
+async function retryNotices(url: string, target: { id: string } | 'all-failed'): Promise<number> {
+  const connection = connect(url, { max: 1 });
+  try {
+    const outcome = await requeueFailedNotices(connection.db, { target, actor: 'cli', now: new Date() });
+    if (!outcome.ok) {
+      const id = target === 'all-failed' ? '' : target.id;
+      process.stderr.write(
+        outcome.reason === 'notice.not_found'
+          ? `kigen notices retry: no notice has the id ${id} (see kigen notices --all --json); nothing changed\n`
+          : `kigen notices retry: the notice ${id} (${outcome.params.cn}, ${outcome.params.kind}) is ` +
+              `${outcome.params.status}, not failed; nothing changed\n`,
+      );
+      return 1;
+    }
+    for (const n of outcome.requeued) {
+      process.stdout.write(`${n.cn}  ${n.kind}  (previous error: ${n.previousError ?? 'none'})\n`);
+    }
+    const count = outcome.requeued.length;
+    process.stdout.write(
+      count === 0
+        ? 'No failed notice: nothing requeued.\n'
+        : `${count} notice(s) requeued: pending and due now; the bot posts them at its next sweep.\n`,
     );
     return 0;
   } finally {

@@ -191,3 +191,95 @@ export async function listNotices(
     channel: r.channel as string,
   }));
 }
+
+export type RequeuedNotice = {
+  readonly id: string;
+  readonly cn: string;
+  readonly kind: NoticeKind;
+  readonly previousError: string | null;
+  readonly previousAttempts: number;
+};
+
+export type RequeueOutcome =
+  | { readonly ok: true; readonly requeued: readonly RequeuedNotice[] }
+  | { readonly ok: false; readonly reason: 'notice.not_found' }
+  | {
+      readonly ok: false;
+      readonly reason: 'notice.not_failed';
+      readonly params: { readonly cn: string; readonly kind: NoticeKind; readonly status: NoticeStatus };
+    };
+
+/**
+ * For operators (`kigen notices retry`): puts failed notices (one by id, or every failed one) back to
+ * 'pending', due now, with a fresh count of attempts; the last error stays until the next attempt
+ * replaces it. One statement, guarded by `status = 'failed'`, so it is safe while dispatchers run:
+ * they never touch a failed notice, and two operators retrying at once requeue it once. Each requeued
+ * notice gets an audit row (`notice.retry_requested`) in the same statement.
+ */
+export async function requeueFailedNotices(
+  ex: Executor,
+  options: { target: { readonly id: string } | 'all-failed'; actor: string; now: Date },
+): Promise<RequeueOutcome> {
+  const now = options.now.toISOString();
+  const where = options.target === 'all-failed' ? sql`n.status = 'failed'` : sql`n.id = ${options.target.id}`;
+  // FOR UPDATE: the status read here is the committed one, and the update below sees the same row.
+  const rows = (await ex.execute(sql`
+    with target as (
+      select n.id, n.status, n.kind, n.attempts, n.last_error, n.contract_id, n.cycle_id, n.due_at, c.cn
+        from notices n join contracts c on c.id = n.contract_id
+       where ${where}
+         for update of n
+    ), requeued as (
+      update notices n
+         set status = 'pending', attempts = 0, next_attempt_at = null, claimed_by = null,
+             claimed_at = null, claim_token = null, uncertain_since = null,
+             -- The channel may have been fixed since (re-import): the notice goes where the contract is now.
+             lane = 'slack:' || (select slack_channel_id from contracts where id = t.contract_id),
+             updated_at = ${now}::timestamptz
+        from target t
+       where n.id = t.id and n.status = 'failed'
+      returning n.id
+    ), audit as (
+      insert into audit_events (at, actor, action, contract_id, cycle_id, before, after, detail)
+      select ${now}::timestamptz, ${options.actor}, 'notice.retry_requested', t.contract_id, t.cycle_id,
+             jsonb_build_object('status', 'failed', 'attempts', t.attempts, 'lastError', t.last_error),
+             jsonb_build_object('status', 'pending', 'attempts', 0),
+             jsonb_build_object('noticeId', t.id, 'kind', t.kind, 'cn', t.cn)
+        from target t join requeued r on r.id = t.id
+    )
+    select t.id, t.cn, t.kind, t.status, t.attempts, t.last_error, (r.id is not null) as requeued
+      from target t left join requeued r on r.id = t.id
+     order by t.due_at, t.cn, t.kind
+  `)) as unknown as {
+    id: string;
+    cn: string;
+    kind: NoticeKind;
+    status: NoticeStatus;
+    attempts: number;
+    last_error: string | null;
+    requeued: boolean;
+  }[];
+  const [single] = rows;
+  if (options.target !== 'all-failed') {
+    if (!single) return { ok: false, reason: 'notice.not_found' };
+    if (!single.requeued) {
+      return {
+        ok: false,
+        reason: 'notice.not_failed',
+        params: { cn: single.cn, kind: single.kind, status: single.status },
+      };
+    }
+  }
+  return {
+    ok: true,
+    requeued: rows
+      .filter((r) => r.requeued)
+      .map((r) => ({
+        id: r.id,
+        cn: r.cn,
+        kind: r.kind,
+        previousError: r.last_error,
+        previousAttempts: r.attempts,
+      })),
+  };
+}
