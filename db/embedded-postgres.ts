@@ -123,12 +123,30 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const args = ['-D', clusterDir, '-p', String(port)];
   for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
 
+  // Its own process group and session: Ctrl-C in a terminal signals the whole foreground group, and
+  // PostgreSQL must not go down under the draining bot. Kigen stops it itself, last.
   const child = spawn(bins.postgres, args, {
     ...runAs(user),
+    detached: true,
     env: { ...process.env, LC_MESSAGES: 'C' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A Kigen that dies on an error (or calls process.exit) still stops its PostgreSQL; only a SIGKILL
+  // leaves it behind, for the next start to stop (clearStaleLock).
+  const stopOnExit = () => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(child.pid, 'SIGINT');
+      } catch {}
+    }
+  };
+  process.once('exit', stopOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.removeListener('exit', stopOnExit);
+      resolve();
+    }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     let tail = '';

@@ -26,6 +26,13 @@ afterAll(async () => {
 // As root, PostgreSQL runs as the `postgres` user, who cannot pass a mode-700 directory of root's;
 // as an ordinary user it runs as that user, who can (so nothing has to move).
 const asRoot = process.getuid?.() === 0;
+const postmasterPid = async (clusterDir: string) =>
+  Number.parseInt((await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0] ?? '', 10);
+/** Process group and session of a process (fields 5 and 6 of /proc/PID/stat, after the command). */
+const groupAndSession = async (pid: number | 'self') => {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /s, '').split(' ');
+  return { group: Number(fields[2]), session: Number(fields[3]) };
+};
 
 const count = async (url: string) => {
   const sql = postgres(url, { max: 1, onnotice: () => undefined });
@@ -157,6 +164,39 @@ describe('embedded PostgreSQL and its user (as root: postgres)', () => {
     expect((await lstat(dataDir)).isSymbolicLink()).toBe(asRoot);
     expect(after.clusterDir.startsWith(`${places.clusters}/`)).toBe(asRoot);
   });
+
+  it('runs in a process group and session of its own, so that Ctrl-C in a terminal does not reach it', async () => {
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'group') });
+    const pid = await postmasterPid(server.clusterDir);
+    const ours = await groupAndSession('self');
+    const its = await groupAndSession(pid);
+    await server.stop();
+    expect(its).toEqual({ group: pid, session: pid });
+    expect(its.group).not.toBe(ours.group);
+  });
+
+  it('a process that dies on an uncaught error does not leave its PostgreSQL running', async () => {
+    const dataDir = path.join(dir, 'dies');
+    const script = `
+      const { startEmbeddedPostgres } = await import(${JSON.stringify(path.resolve(import.meta.dirname, '../../db/embedded-postgres.ts'))});
+      const server = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} });
+      console.log('started');
+      setTimeout(() => { throw new Error('a bug'); }, 10);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(out).toContain('started');
+    expect(code).toBe(1);
+    const pid = await postmasterPid(dataDir);
+    const until = Date.now() + 15_000;
+    while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(isAlive(pid)).toBe(false);
+  }, 60_000);
 });
 
 describe('data directory lock', () => {
