@@ -65,7 +65,7 @@ afterAll(async () => {
   // The cluster's place outside the clone (as root) goes with the clone.
   const link = await readlink(path.join(clone, '.kigen', 'pg')).catch(() => undefined);
   if (link?.startsWith(`${PLACES.clusters}/`)) await rm(path.dirname(link), { recursive: true, force: true });
-  await rm(box, { recursive: true, force: true });
+  await rm(box, { recursive: true, force: true, maxRetries: 10 }); // a killed PostgreSQL may still write
 });
 
 async function waitFor(run: KigenRun, pattern: RegExp, ms = 60_000): Promise<void> {

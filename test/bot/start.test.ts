@@ -60,7 +60,8 @@ afterAll(async () => {
       } catch {}
     }
   }
-  await rm(root, { recursive: true, force: true });
+  // A killed PostgreSQL may still be writing for a moment.
+  await rm(root, { recursive: true, force: true, maxRetries: 10 });
 });
 
 describe('npm start', () => {
@@ -141,7 +142,7 @@ async function expectCleanStop(run: Run, dataDir: string, stop: () => void) {
   const pgPid = await postmasterPid(dataDir);
   expect(isAlive(pgPid)).toBe(true);
   stop();
-  expect(await run.exited).toBe(0);
+  expect(await run.exited, run.lines.join('\n')).toBe(0);
   const messages = run.lines.map(message);
   expect(messages.filter((m) => m === 'Shutting down')).toHaveLength(1);
   expect(messages.lastIndexOf('Stopped')).toBeGreaterThan(messages.indexOf('Shutting down'));

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -175,11 +176,15 @@ describe('embedded PostgreSQL and its user (as root: postgres)', () => {
     expect(its.group).not.toBe(ours.group);
   });
 
-  it('a process that dies on an uncaught error does not leave its PostgreSQL running', async () => {
+  it('a process that dies on an uncaught error leaves neither its PostgreSQL running nor its lock', async () => {
     const dataDir = path.join(dir, 'dies');
+    const cluster = path.join(dataDir, 'pg');
+    const db = path.resolve(import.meta.dirname, '../../db');
     const script = `
-      const { startEmbeddedPostgres } = await import(${JSON.stringify(path.resolve(import.meta.dirname, '../../db/embedded-postgres.ts'))});
-      const server = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} });
+      const { startEmbeddedPostgres } = await import(${JSON.stringify(path.join(db, 'embedded-postgres.ts'))});
+      const { lockDataDir } = await import(${JSON.stringify(path.join(db, 'data-dir-lock.ts'))});
+      await lockDataDir(${JSON.stringify(dataDir)});
+      await startEmbeddedPostgres({ dataDir: ${JSON.stringify(cluster)} });
       console.log('started');
       setTimeout(() => { throw new Error('a bug'); }, 10);`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
@@ -192,7 +197,8 @@ describe('embedded PostgreSQL and its user (as root: postgres)', () => {
     const code = await new Promise((r) => child.once('exit', r));
     expect(out).toContain('started');
     expect(code).toBe(1);
-    const pid = await postmasterPid(dataDir);
+    expect(existsSync(path.join(dataDir, 'kigen.pid'))).toBe(false);
+    const pid = await postmasterPid(cluster);
     const until = Date.now() + 15_000;
     while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     expect(isAlive(pid)).toBe(false);
