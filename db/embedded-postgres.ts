@@ -74,7 +74,7 @@ export interface EmbeddedPostgres {
   /** Where the cluster really is: `dataDir`, or the place it links to when its user could not reach it. */
   readonly clusterDir: string;
   readonly port: number;
-  /** Fast shutdown; resolves when the server has exited. */
+  /** Smart, then fast shutdown; resolves when the server has exited. */
   stop(): Promise<void>;
 }
 
@@ -188,9 +188,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     stop() {
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
-        const killed = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        // Smart shutdown first: Kigen has closed its pools, but pg's pool.end() resolves before its
+        // clients' sockets are closed, and a fast shutdown would end those sessions with 57P01 (an
+        // 'error' on the pool). Then fast (roll back what is left, checkpoint, exit), then kill.
+        child.kill('SIGTERM');
+        const fast = setTimeout(() => child.kill('SIGINT'), 5_000);
+        const killed = setTimeout(() => child.kill('SIGKILL'), 25_000);
         await exited;
+        clearTimeout(fast);
         clearTimeout(killed);
       })();
       return stopping;
