@@ -3,6 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { run } = await import('../bot/cli.ts');
+const { run } = await import('../bot/app/cli.ts');
 const code = await run(process.argv.slice(2));
 process.exit(code);

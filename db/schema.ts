@@ -21,9 +21,9 @@ import type {
   Locale,
   MemberRole,
   PeriodMonths,
-} from '../domain/contract-terms.ts';
-import type { CycleState, NoticeKind, NoticeStatus } from '../domain/cycle-vocabulary.ts';
-import type { Decision } from '../domain/renewal-cycle.ts';
+} from '../domain/rules/contract-terms.ts';
+import type { CycleState, NoticeKind, NoticeStatus } from '../domain/rules/cycle-vocabulary.ts';
+import type { Decision } from '../domain/rules/renewal-cycle.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();

@@ -2,53 +2,57 @@
 // ../shared/spec/ lives in one module below; nothing here knows Slack, SQL or a clock.
 
 /** CA/Browser Forum limits by date: validity caps (R-CABF-1) and DCV method status (R-CABF-3). */
-export * from './cabf-limits.ts';
+export * from './rules/cabf-limits.ts';
 /** Product catalogue: allowed renewal periods (R-CHANGE-1), auto-renewal periods (R-AUTO-3), vetting (R-VETTING-1). */
-export * from './catalogue.ts';
+export * from './rules/catalogue.ts';
 /** Contract period of an issued certificate that the CA/B Forum cap cut short (R-CABF-2). */
-export { type ContractPeriodInput, contractPeriodEndOfIssued } from './contract-period.ts';
+export { type ContractPeriodInput, contractPeriodEndOfIssued } from './rules/contract-period.ts';
 /** Vocabulary of contracts: CA, category, CSR method, periods, roles, application kinds, DN, applicant, locale. */
-export * from './contract-terms.ts';
+export * from './rules/contract-terms.ts';
 /** Vocabulary of renewal cycles: cycle states, notice kinds, notice delivery statuses. */
-export * from './cycle-vocabulary.ts';
+export * from './rules/cycle-vocabulary.ts';
 /** DCV: the addresses the CA writes to, choices, withdrawn methods and the TXT record to add (R-DCV-*). */
-export * from './dcv/dcv-addresses.ts';
+export * from './rules/dcv/dcv-addresses.ts';
 /** DCV use-case: TXT and SOA look-ups in parallel, then `dcvAddresses` (R-DCV-5). */
-export { lookUpDcv } from './dcv/lookup-dcv.ts';
+export { lookUpDcv } from './rules/dcv/lookup-dcv.ts';
 /** DNS look-ups with a timeout, where a failure is never "no record" (R-DCV-5). */
-export * from './dcv/resolver.ts';
+export * from './rules/dcv/resolver.ts';
 /** SOA RNAME to mailbox, with escaped dots (R-DCV-GLOBALSIGN). */
-export { rnameToMailbox } from './dcv/rname.ts';
+export { rnameToMailbox } from './rules/dcv/rname.ts';
 /** Subject fields as a CA accepts them (X.520 lengths, country code, no control characters). */
-export * from './dn-fields.ts';
+export * from './rules/dn-fields.ts';
 /** Common names typed by users: normalised, IDN to A-labels, base domain by the PSL, refusals with reasons. */
-export * from './domain-name.ts';
+export * from './rules/domain-name.ts';
 /** Host-name equality for CNs and SANs (case, trailing dot, punycode; wildcards literal). */
-export { normalizeDomainName, sameCommonName } from './host-name-comparison.ts';
+export { normalizeDomainName, sameCommonName } from './rules/host-name-comparison.ts';
 /** Whether a due notice is still meaningful, or skipped with a reason; late flag (R-NOTICE-4, R-NOTICE-5). */
-export * from './notice-relevance.ts';
+export * from './rules/notice-relevance.ts';
 /** Notice schedule of a contract period: notices, delivery-time adjustment and deadlines (R-NOTICE-*, R-AUTO-5, R-CABF-2). */
-export * from './notice-schedule.ts';
+export * from './rules/notice-schedule.ts';
 /** Previous DN data of a contract (R-DN-1, R-DN-2). */
-export * from './previous-dn.ts';
+export * from './rules/previous-dn.ts';
 /** Renewal cycle state machine: every transition with its guards, idempotent (`applyCycleCommand`). */
-export * from './renewal-cycle.ts';
+export * from './rules/renewal-cycle.ts';
 /** Renewal requests: what may change (R-CHANGE-2), BYO acceptance (R-CHANGE-3), auto-renewal application (R-AUTO-2). */
-export * from './renewal-request.ts';
+export * from './rules/renewal-request.ts';
 /** Results: `{ ok: true, value } | { ok: false, reason, params }` with stable reason codes. */
-export { type Err, err, type Ok, ok, type Result } from './result.ts';
+export { type Err, err, type Ok, ok, type Result } from './rules/result.ts';
 /** Calendar arithmetic in Asia/Tokyo (days, months, wall-clock times). */
-export * from './tokyo-calendar.ts';
+export * from './rules/tokyo-calendar.ts';
 /** Validity estimate of a renewed certificate, with its reasons and cap (R-VALID-*, R-CABF-1). */
-export * from './validity-estimate.ts';
+export * from './rules/validity-estimate.ts';
 
 /** Certificates and chains from PEM: the leaf, its facts and fingerprints. */
-export * from './x509/certificate.ts';
+export * from './rules/x509/certificate.ts';
 /** CSR parsing and checks (R-CSR-1, R-CSR-2). */
-export * from './x509/csr.ts';
+export * from './rules/x509/csr.ts';
 /** Fresh key pair and CSR from DN data (R-CSR-3). */
-export * from './x509/key-generation.ts';
+export * from './rules/x509/key-generation.ts';
 /** AES-256-GCM encryption of private keys at rest with KIGEN_MASTER_KEY. */
-export * from './x509/private-key-crypto.ts';
+export * from './rules/x509/private-key-crypto.ts';
 /** Public-key facts (algorithm, size, curve, SPKI SHA-256). */
-export { describePublicKey, type PublicKeyAlgorithm, type PublicKeyFacts } from './x509/public-key-facts.ts';
+export {
+  describePublicKey,
+  type PublicKeyAlgorithm,
+  type PublicKeyFacts,
+} from './rules/x509/public-key-facts.ts';

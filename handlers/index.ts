@@ -2,11 +2,11 @@ import type { App } from '@slack/bolt';
 import * as actions from './actions/index.ts';
 import * as opsButtons from './actions/ops-buttons.ts';
 import * as commands from './commands/index.ts';
-import type { HandlerDeps } from './deps.ts';
+import type { HandlerDeps } from './kit/deps.ts';
 import * as views from './views/index.ts';
 import * as opsSubmit from './views/ops-submit.ts';
 
-export type { HandlerDeps } from './deps.ts';
+export type { HandlerDeps } from './kit/deps.ts';
 
 /** Every Slack listener of Kigen, one folder per kind (the decisions of issue 5 add theirs here). */
 export function registerHandlers(app: App, deps: HandlerDeps): void {

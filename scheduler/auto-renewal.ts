@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/connection.ts';
-import { recordAudit, updateCycle } from '../db/renewal-cycles.ts';
 import { applications, auditEvents } from '../db/schema.ts';
+import type { Database } from '../db/server/connection.ts';
+import { recordAudit, updateCycle } from '../db/stores/renewal-cycles.ts';
 import {
   type Application,
   applyCycleCommand,
@@ -14,7 +14,7 @@ import {
   previousProxyApplication,
   type RenewalCycle,
 } from '../domain/index.ts';
-import type { NoticeToDeliver } from './notice-delivery.ts';
+import type { NoticeToDeliver } from '../domain/ports/notices.ts';
 
 export type AutoRenewalSummary = NonNullable<NoticeToDeliver['autoRenewal']>;
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Database } from '../db/connection.ts';
+import { contracts } from '../db/schema.ts';
+import type { Database } from '../db/server/connection.ts';
 import {
   claimDueNotices,
   claimStaleNotices,
@@ -16,9 +17,8 @@ import {
   selectDueNotices,
   setCycleParentMessage,
   withLaterAnnouncementDue,
-} from '../db/notices-outbox.ts';
-import { recordAudit, saveTransition, toRenewalCycle, updateCycle } from '../db/renewal-cycles.ts';
-import { contracts } from '../db/schema.ts';
+} from '../db/stores/notices-outbox.ts';
+import { recordAudit, saveTransition, toRenewalCycle, updateCycle } from '../db/stores/renewal-cycles.ts';
 import {
   ANNOUNCEMENT_KINDS,
   applyCycleCommand,
@@ -27,8 +27,13 @@ import {
   noticeRelevance,
   type RenewalCycle,
 } from '../domain/index.ts';
+import type {
+  DeliveryResult,
+  NoticeDelivery,
+  NoticeToDeliver,
+  PostedMessage,
+} from '../domain/ports/notices.ts';
 import { autoRenewAtDataDeadline } from './auto-renewal.ts';
-import type { DeliveryResult, NoticeDelivery, NoticeToDeliver, PostedMessage } from './notice-delivery.ts';
 
 export type DispatchMode = 'deliver' | 'dry-run';
 

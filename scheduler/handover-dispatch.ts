@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { Database } from '../db/connection.ts';
+import type { Database } from '../db/server/connection.ts';
 import {
   type ClaimedDelivery,
   claimHandoverDeliveries,
   markHandoverDelivered,
   markHandoverRetry,
   releaseHandoverClaim,
-} from '../db/handover-outbox.ts';
-import type { HandoverChannel, HandoverDelivery, HandoverMessage } from './handover-delivery.ts';
+} from '../db/stores/handover-outbox.ts';
+import type { HandoverChannel, HandoverDelivery, HandoverMessage } from '../domain/ports/handover.ts';
 
 export type HandoverDispatcherOptions = {
   readonly db: Database;

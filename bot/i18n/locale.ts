@@ -1,5 +1,5 @@
 import { formatInTimeZone } from 'date-fns-tz';
-import type { Locale } from '../../domain/contract-terms.ts';
+import type { Locale } from '../../domain/rules/contract-terms.ts';
 
 export type { Locale };
 

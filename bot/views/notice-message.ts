@@ -6,7 +6,7 @@ import {
   type NoticeKind,
   type RenewalCycle,
 } from '../../domain/index.ts';
-import type { NoticeToDeliver } from '../../scheduler/notice-delivery.ts';
+import type { NoticeToDeliver } from '../../domain/ports/notices.ts';
 import { decisionText } from '../i18n/decisions.ts';
 import { escapeMrkdwn, formatTokyoDateTime, type Locale } from '../i18n/locale.ts';
 import { noticeText } from '../i18n/notices.ts';

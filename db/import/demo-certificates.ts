@@ -1,5 +1,5 @@
 import type { webcrypto as WebCrypto } from 'node:crypto';
-import { webcrypto, x509 } from '../../domain/x509/peculiar.ts';
+import { webcrypto, x509 } from '../../domain/rules/x509/peculiar.ts';
 
 type CryptoKeyPair = WebCrypto.CryptoKeyPair;
 

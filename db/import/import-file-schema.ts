@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { productIdSchema } from '../../domain/catalogue.ts';
+import { productIdSchema } from '../../domain/rules/catalogue.ts';
 import {
   applicantSchema,
   applicationKindSchema,
@@ -8,7 +8,7 @@ import {
   csrMethodSchema,
   memberRoleSchema,
   periodMonthsSchema,
-} from '../../domain/contract-terms.ts';
+} from '../../domain/rules/contract-terms.ts';
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{6,}$/, 'expected a Slack user id such as U0123ABCD');
 const slackChannelId = z

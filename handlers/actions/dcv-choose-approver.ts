@@ -11,16 +11,16 @@ import { formatTokyoDateTime } from '../../bot/i18n/locale.ts';
 import { lookupText } from '../../bot/i18n/lookups.ts';
 import { CHOOSE_APPROVER_ACTION_ID } from '../../bot/views/lookups/dcv.ts';
 import { code, type LookupMessage, textMessage } from '../../bot/views/lookups/message.ts';
-import { recordApproverChoice } from '../../db/approver-choice.ts';
 import {
   findContractById,
   memberRole,
   openCycle,
   renewalApplicationOfCycle,
-} from '../../db/lookup-queries.ts';
+} from '../../db/queries/lookup-queries.ts';
+import { recordApproverChoice } from '../../db/stores/approver-choice.ts';
 import { applyCycleCommand, lookUpDcv, normaliseCommonName } from '../../domain/index.ts';
-import type { HandlerDeps } from '../deps.ts';
-import { respondEphemeral } from '../reply.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
+import { respondEphemeral } from '../kit/reply.ts';
 
 const valueSchema = z.object({
   c: z.string().uuid(),

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { HandlerDeps } from '../deps.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
 import * as dcvChooseApprover from './dcv-choose-approver.ts';
 import * as renewalByoRegister from './renewal-byo-register.ts';
 import * as renewalChangePeriod from './renewal-change-period.ts';

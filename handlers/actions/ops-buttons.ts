@@ -6,12 +6,12 @@ import type {
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
 import { operationsText } from '../../bot/i18n/operations.ts';
-import { refreshOpsMessage } from '../../bot/ops-announce.ts';
+import { refreshOpsMessage } from '../../bot/slack/ops-announce.ts';
 import { OPS_ACTIONS } from '../../bot/views/operations/ops-message.ts';
 import { opsIssuedModal, opsRejectedModal } from '../../bot/views/operations/ops-modals.ts';
-import { loadOpsApplication, markSubmitted } from '../../db/handover-applications.ts';
-import { recordAudit } from '../../db/renewal-cycles.ts';
-import type { HandlerDeps } from '../deps.ts';
+import { loadOpsApplication, markSubmitted } from '../../db/stores/handover-applications.ts';
+import { recordAudit } from '../../db/stores/renewal-cycles.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 type OpsButton = keyof typeof OPS_ACTIONS;

@@ -1,8 +1,8 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { byoRegisterModal } from '../../bot/views/decisions/byo-register-modal.ts';
 import { NOTICE_ACTIONS } from '../../bot/views/notice-message.ts';
-import type { HandlerDeps } from '../deps.ts';
-import { decisionButton, precheck } from './decision-support.ts';
+import { decisionButton, precheck } from '../kit/decision-button.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
 
 /** "Register renewed certificate" of a BYO item: a modal to paste it (R-CHANGE-3). */
 export const byoRegisterButton = (deps: HandlerDeps) =>

@@ -1,7 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { changePeriodModal } from '../../bot/views/decisions/change-period-modal.ts';
 import { NOTICE_ACTIONS } from '../../bot/views/notice-message.ts';
-import type { HandlerDeps } from '../deps.ts';
 import {
   decisionButton,
   periodChoices,
@@ -9,7 +8,8 @@ import {
   probePeriod,
   productName,
   productOf,
-} from './decision-support.ts';
+} from '../kit/decision-button.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
 
 /**
  * R-CHANGE-1: "Change period" opens a modal with the allowed periods and their estimates, right after

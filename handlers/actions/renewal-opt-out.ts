@@ -4,8 +4,8 @@ import { formatTokyoDateTime } from '../../bot/i18n/locale.ts';
 import { textMessage, whoWhen } from '../../bot/views/decisions/decision-messages.ts';
 import { codeSpan } from '../../bot/views/mrkdwn.ts';
 import { NOTICE_ACTIONS } from '../../bot/views/notice-message.ts';
-import type { HandlerDeps } from '../deps.ts';
-import { decisionButton, respondPrivately } from './decision-support.ts';
+import { decisionButton, respondPrivately } from '../kit/decision-button.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
 
 /**
  * R-AUTO-1: "Opt out" (Slack's confirm dialog is on the button). Only a group admin, only before the

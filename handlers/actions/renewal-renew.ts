@@ -2,10 +2,10 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Locale } from '../../bot/i18n/locale.ts';
 import { renewModal } from '../../bot/views/decisions/renew-modal.ts';
 import { NOTICE_ACTIONS } from '../../bot/views/notice-message.ts';
-import type { DecisionContext } from '../../db/decisions.ts';
+import type { DecisionContext } from '../../db/stores/decisions.ts';
 import { lookUpDcv, normaliseCommonName, type PeriodMonths } from '../../domain/index.ts';
-import type { HandlerDeps } from '../deps.ts';
-import { decisionButton, periodChoices, precheck, productName, productOf } from './decision-support.ts';
+import { decisionButton, periodChoices, precheck, productName, productOf } from '../kit/decision-button.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
 
 /** R-WWW-1: the name the www option adds: the base name for `www.` CNs, else `www.` + CN. */
 export const wwwNameOf = (cn: string): string => (cn.startsWith('www.') ? cn.slice(4) : `www.${cn}`);

@@ -1,9 +1,9 @@
 import { lookupText } from '../../bot/i18n/lookups.ts';
 import { dcvMessage } from '../../bot/views/lookups/dcv.ts';
 import { code, type LookupMessage, textMessage } from '../../bot/views/lookups/message.ts';
-import { openCycle, renewalApplicationOfCycle } from '../../db/lookup-queries.ts';
+import { openCycle, renewalApplicationOfCycle } from '../../db/queries/lookup-queries.ts';
 import { caSchema, lookUpDcv, sanitisedExcerpt } from '../../domain/index.ts';
-import { commonNameArgument, type LookupContext, visibleContract } from './lookup-context.ts';
+import { commonNameArgument, type LookupContext, visibleContract } from '../kit/lookup-context.ts';
 
 export const DCV_USAGE = '`/cert dcv <CN>`, `/cert dcv <FQDN> <CA>`';
 const CAS = caSchema.options.join(', ');

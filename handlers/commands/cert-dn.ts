@@ -1,9 +1,9 @@
 import { lookupText } from '../../bot/i18n/lookups.ts';
 import { byoDnMessage, proxyDnMessage } from '../../bot/views/lookups/dn.ts';
 import { code, type LookupMessage, textMessage } from '../../bot/views/lookups/message.ts';
-import { recentApplications, recentCertificates } from '../../db/lookup-queries.ts';
+import { recentApplications, recentCertificates } from '../../db/queries/lookup-queries.ts';
 import { findProduct, previousByoCertificate, previousProxyApplication } from '../../domain/index.ts';
-import { type LookupContext, visibleContract } from './lookup-context.ts';
+import { type LookupContext, visibleContract } from '../kit/lookup-context.ts';
 
 export const DN_USAGE = '`/cert dn <CN>`';
 

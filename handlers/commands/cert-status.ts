@@ -8,9 +8,9 @@ import {
   groupIdsOfMember,
   latestCertificateExpiries,
   latestCycles,
-} from '../../db/lookup-queries.ts';
+} from '../../db/queries/lookup-queries.ts';
 import { findProduct } from '../../domain/index.ts';
-import { type LookupContext, visibleContract } from './lookup-context.ts';
+import { type LookupContext, visibleContract } from '../kit/lookup-context.ts';
 
 export const STATUS_USAGE = '`/cert status [CN]`';
 

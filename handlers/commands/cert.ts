@@ -1,12 +1,12 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { LookupMessage } from '../../bot/views/lookups/message.ts';
-import type { HandlerDeps } from '../deps.ts';
-import { respondEphemeral } from '../reply.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
+import type { LookupContext } from '../kit/lookup-context.ts';
+import { respondEphemeral } from '../kit/reply.ts';
 import { certDcv } from './cert-dcv.ts';
 import { certDn } from './cert-dn.ts';
 import { certHelp } from './cert-help.ts';
 import { certStatus } from './cert-status.ts';
-import type { LookupContext } from './lookup-context.ts';
 
 export const CERT_COMMAND = '/cert';
 

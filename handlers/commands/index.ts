@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { HandlerDeps } from '../deps.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
 import * as cert from './cert.ts';
 
 /** Slash commands. */

@@ -6,9 +6,9 @@ import { refusalText, whoWhen } from '../../bot/views/decisions/decision-message
 import { DECISION_VIEWS } from '../../bot/views/decisions/modal-parts.ts';
 import { codeSpan } from '../../bot/views/mrkdwn.ts';
 import { checkByoCertificate, parseCertificateBundle } from '../../domain/index.ts';
-import { precheck } from '../actions/decision-support.ts';
-import type { HandlerDeps } from '../deps.ts';
-import { decisionSubmission, type FieldErrors, textOf } from './view-support.ts';
+import { precheck } from '../kit/decision-button.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
+import { decisionSubmission, type FieldErrors, textOf } from '../kit/submission.ts';
 
 /**
  * R-CHANGE-3: the pasted certificate must be for the contract CN, unexpired and newer than the

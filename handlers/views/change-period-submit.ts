@@ -5,9 +5,9 @@ import { refusalText, whoWhen } from '../../bot/views/decisions/decision-message
 import { DECISION_VIEWS } from '../../bot/views/decisions/modal-parts.ts';
 import { codeSpan } from '../../bot/views/mrkdwn.ts';
 import { periodMonthsSchema } from '../../domain/index.ts';
-import { precheck, productOf } from '../actions/decision-support.ts';
-import type { HandlerDeps } from '../deps.ts';
-import { decisionSubmission, type Reading, selectedOf } from './view-support.ts';
+import { precheck, productOf } from '../kit/decision-button.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
+import { decisionSubmission, type Reading, selectedOf } from '../kit/submission.ts';
 
 type PeriodParse = ReturnType<typeof periodMonthsSchema.safeParse>;
 

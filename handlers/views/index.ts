@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { HandlerDeps } from '../deps.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
 import * as byoRegisterSubmit from './byo-register-submit.ts';
 import * as changePeriodSubmit from './change-period-submit.ts';
 import * as renewSubmit from './renew-submit.ts';

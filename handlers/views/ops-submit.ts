@@ -7,8 +7,8 @@ import type {
 } from '@slack/bolt';
 import { formatTokyoDateTime, type Locale } from '../../bot/i18n/locale.ts';
 import { operationsText } from '../../bot/i18n/operations.ts';
-import { refreshNotice } from '../../bot/notice-refresh.ts';
-import { refreshOpsMessage, tellCustomer } from '../../bot/ops-announce.ts';
+import { refreshNotice } from '../../bot/slack/notice-refresh.ts';
+import { refreshOpsMessage, tellCustomer } from '../../bot/slack/ops-announce.ts';
 import { codeSpan } from '../../bot/views/mrkdwn.ts';
 import { customerIssuedReply, customerRejectedReply } from '../../bot/views/operations/ops-message.ts';
 import {
@@ -19,14 +19,14 @@ import {
   opsMessageModal,
   parseOpsMetadata,
 } from '../../bot/views/operations/ops-modals.ts';
-import { loadDecisionContext } from '../../db/decisions.ts';
+import { loadDecisionContext } from '../../db/stores/decisions.ts';
 import {
   loadOpsApplication,
   markRejected,
   registerIssuedCertificate,
-} from '../../db/handover-applications.ts';
-import { recordAudit } from '../../db/renewal-cycles.ts';
-import type { HandlerDeps } from '../deps.ts';
+} from '../../db/stores/handover-applications.ts';
+import { recordAudit } from '../../db/stores/renewal-cycles.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
 
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 

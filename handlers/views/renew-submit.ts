@@ -6,7 +6,7 @@ import { refusalText, textMessage, whoWhen } from '../../bot/views/decisions/dec
 import { DECISION_VIEWS, estimateLine } from '../../bot/views/decisions/modal-parts.ts';
 import { RENEW_FIELD_LIMITS } from '../../bot/views/decisions/renew-modal.ts';
 import { codeSpan } from '../../bot/views/mrkdwn.ts';
-import type { DecisionContext } from '../../db/decisions.ts';
+import type { DecisionContext } from '../../db/stores/decisions.ts';
 import {
   type Applicant,
   applyRenewalChanges,
@@ -27,16 +27,16 @@ import {
   type RenewalDraft,
   vettingExpectations,
 } from '../../domain/index.ts';
+import { wwwNameOf } from '../actions/renewal-renew.ts';
 import {
   type ModalMetadata,
   periodChoices,
   postPrivately,
   precheck,
   productOf,
-} from '../actions/decision-support.ts';
-import { wwwNameOf } from '../actions/renewal-renew.ts';
-import type { HandlerDeps } from '../deps.ts';
-import { checkedOf, decisionSubmission, type StateValues, selectedOf, textOf } from './view-support.ts';
+} from '../kit/decision-button.ts';
+import type { HandlerDeps } from '../kit/deps.ts';
+import { checkedOf, decisionSubmission, type StateValues, selectedOf, textOf } from '../kit/submission.ts';
 
 type Errors = Record<string, string>;
 type TextField = keyof typeof RENEW_FIELD_LIMITS;

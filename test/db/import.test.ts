@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { demoFile } from '../../bot/demo.ts';
+import { demoFile } from '../../bot/app/demo.ts';
 import { createDemoIssuer, issueDemoCertificate } from '../../db/import/demo-certificates.ts';
 import { importData } from '../../db/import/import-data.ts';
 import { readImportFile } from '../../db/import/read-import-file.ts';

@@ -10,17 +10,15 @@ import nock from 'nock';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { type Config, loadConfig } from '../../bot/config.ts';
+import { type Config, loadConfig } from '../../bot/app/config.ts';
+import { createNoticeDelivery } from '../../bot/app/notice-delivery.ts';
+import { createHandoverFromConfig } from '../../bot/app/ops-handover.ts';
 import { formatTokyoDateTime } from '../../bot/i18n/locale.ts';
-import { createNoticeDelivery } from '../../bot/notice-delivery.ts';
-import { createHandoverFromConfig } from '../../bot/ops-handover.ts';
-import { createSlackApp, type SlackApp } from '../../bot/slack-app.ts';
+import { createSlackApp, type SlackApp } from '../../bot/slack/slack-app.ts';
 import { DECISION_VIEWS } from '../../bot/views/decisions/modal-parts.ts';
 import { NOTICE_ACTIONS, NOTICE_ACTIONS_BLOCK_ID } from '../../bot/views/notice-message.ts';
 import { OPS_ACTIONS } from '../../bot/views/operations/ops-message.ts';
 import { OPS_VIEWS } from '../../bot/views/operations/ops-modals.ts';
-import { renewalApplicationsOfCycle } from '../../db/decisions.ts';
-import { setHandoverChannels } from '../../db/handover-outbox.ts';
 import { importData } from '../../db/import/import-data.ts';
 import {
   applicationProgress,
@@ -31,6 +29,8 @@ import {
   notices,
   renewalCycles,
 } from '../../db/schema.ts';
+import { renewalApplicationsOfCycle } from '../../db/stores/decisions.ts';
+import { setHandoverChannels } from '../../db/stores/handover-outbox.ts';
 import { createNodeDnsResolver, decryptPrivateKey, parseCsr, parseMasterKey } from '../../domain/index.ts';
 import { createNoticeDispatcher, type NoticeDispatcher } from '../../scheduler/dispatch-notices.ts';
 import type { HandoverDispatcher } from '../../scheduler/handover-dispatch.ts';

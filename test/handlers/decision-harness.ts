@@ -2,9 +2,9 @@ import { eq, sql } from 'drizzle-orm';
 import nock from 'nock';
 import { vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { Database } from '../../db/connection.ts';
 import { importData } from '../../db/import/import-data.ts';
 import { applications, contracts, renewalCycles } from '../../db/schema.ts';
+import type { Database } from '../../db/server/connection.ts';
 import { CHANNEL, type CommandRun, postSigned, responseUrl, SLACK_API, USERS } from './slack-harness.ts';
 
 /** A signed request as Slack retries it (`x-slack-retry-num`, `x-slack-retry-reason`). */

@@ -2,11 +2,9 @@ import { and, count, eq } from 'drizzle-orm';
 import nock from 'nock';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createHandoverDelivery } from '../../bot/ops-handover.ts';
+import { createHandoverDelivery } from '../../bot/app/ops-handover.ts';
 import { OPS_ACTIONS } from '../../bot/views/operations/ops-message.ts';
 import { OPS_VIEWS } from '../../bot/views/operations/ops-modals.ts';
-import { decide } from '../../db/decisions.ts';
-import { listHandoverDeliveries, setHandoverChannels } from '../../db/handover-outbox.ts';
 import {
   applicationProgress,
   applications,
@@ -14,6 +12,8 @@ import {
   contracts,
   renewalCycles,
 } from '../../db/schema.ts';
+import { decide } from '../../db/stores/decisions.ts';
+import { listHandoverDeliveries, setHandoverChannels } from '../../db/stores/handover-outbox.ts';
 import type { Actor } from '../../domain/index.ts';
 import { createHandoverDispatcher } from '../../scheduler/handover-dispatch.ts';
 import { makeCertificate, makeCsr } from '../support/x509-fixtures.ts';

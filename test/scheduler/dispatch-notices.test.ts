@@ -1,11 +1,11 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { connect } from '../../db/connection.ts';
-import { claimDueNotices } from '../../db/notices-outbox.ts';
-import { updateCycle } from '../../db/renewal-cycles.ts';
-import { planRenewals } from '../../db/renewal-planning.ts';
 import { applications, auditEvents, contracts, notices, renewalCycles } from '../../db/schema.ts';
+import { connect } from '../../db/server/connection.ts';
+import { claimDueNotices } from '../../db/stores/notices-outbox.ts';
+import { updateCycle } from '../../db/stores/renewal-cycles.ts';
+import { planRenewals } from '../../db/stores/renewal-planning.ts';
 import { decryptPrivateKey, newMasterKeyText, parseCsr, parseMasterKey } from '../../domain/index.ts';
 import {
   createNoticeDispatcher,

@@ -1,9 +1,9 @@
 import nock from 'nock';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../bot/logger.ts';
-import { createHandoverDelivery } from '../../bot/ops-handover.ts';
-import { createSlackWebClient } from '../../bot/slack-web-client.ts';
+import { createLogger } from '../../bot/app/logger.ts';
+import { createHandoverDelivery } from '../../bot/app/ops-handover.ts';
+import { createSlackWebClient } from '../../bot/slack/web-client.ts';
 import {
   claimHandoverDeliveries,
   listHandoverDeliveries,
@@ -12,7 +12,7 @@ import {
   opsMessageOfApplication,
   releaseHandoverClaim,
   setHandoverChannels,
-} from '../../db/handover-outbox.ts';
+} from '../../db/stores/handover-outbox.ts';
 import { createHandoverDispatcher, HANDOVER_LEASE_MS } from '../../scheduler/handover-dispatch.ts';
 import { insertReissue, seedNoticedCycles } from '../handlers/decision-harness.ts';
 import { useTestDatabase } from '../support/test-database.ts';

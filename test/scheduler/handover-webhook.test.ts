@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createWebhookSender } from '../../bot/webhook-delivery.ts';
-import { verifyWebhookSignature, webhookSignature } from '../../bot/webhook-payload.ts';
-import { decide } from '../../db/decisions.ts';
-import { listHandoverDeliveries, setHandoverChannels } from '../../db/handover-outbox.ts';
+import { verifyWebhookSignature, webhookSignature } from '../../bot/webhook/webhook-payload.ts';
+import { createWebhookSender } from '../../bot/webhook/webhook-sender.ts';
+import { decide } from '../../db/stores/decisions.ts';
+import { listHandoverDeliveries, setHandoverChannels } from '../../db/stores/handover-outbox.ts';
 import type { Actor } from '../../domain/index.ts';
 import { createHandoverDispatcher } from '../../scheduler/handover-dispatch.ts';
 import { insertReissue, seedNoticedCycles } from '../handlers/decision-harness.ts';

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
-import type { Database } from '../../db/connection.ts';
+import type { Database } from '../../db/server/connection.ts';
 import type {
   DeliveryResult,
   NoticeDelivery,
   NoticeToDeliver,
   PostedMessage,
-} from '../../scheduler/notice-delivery.ts';
+} from '../../domain/ports/notices.ts';
 
 export type SeedOptions = {
   readonly count: number;

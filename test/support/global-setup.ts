@@ -2,9 +2,9 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ensureDatabase } from '../../db/database-server.ts';
-import { startEmbeddedPostgres } from '../../db/embedded-postgres.ts';
-import { migrateDatabase } from '../../db/migrate.ts';
+import { ensureDatabase } from '../../db/server/database-server.ts';
+import { startEmbeddedPostgres } from '../../db/server/embedded-postgres.ts';
+import { migrateDatabase } from '../../db/server/migrate.ts';
 import { TEMPLATE_DATABASE } from './test-database.ts';
 
 declare module 'vitest' {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type Connection, connect } from '../../db/connection.ts';
+import { type Connection, connect } from '../../db/server/connection.ts';
 
 /** Migrated once per run by the global set-up; every test file clones it. */
 export const TEMPLATE_DATABASE = 'kigen_test_template';

@@ -4,9 +4,9 @@
  * Dates default to fixed values (there is no clock in the domain, and none here).
  */
 import { createPrivateKey } from 'node:crypto';
-import { webcrypto, x509 } from '../../domain/x509/peculiar.ts';
-import { toPem } from '../../domain/x509/pem-blocks.ts';
-import { sha256Hex } from '../../domain/x509/public-key-facts.ts';
+import { webcrypto, x509 } from '../../domain/rules/x509/peculiar.ts';
+import { toPem } from '../../domain/rules/x509/pem-blocks.ts';
+import { sha256Hex } from '../../domain/rules/x509/public-key-facts.ts';
 
 export type FixtureKeyType = 'rsa-1024' | 'rsa-2048' | 'ec-p256' | 'ec-p384' | 'ec-p521' | 'ed25519';
 export type FixtureKeyPair = webcrypto.CryptoKeyPair & { readonly keyType: FixtureKeyType };

@@ -1,6 +1,6 @@
 import type { types as slack } from '@slack/bolt';
-import type { ApplicationProgress } from '../../../db/handover-applications.ts';
-import type { HandoverEvent } from '../../../db/handover-outbox.ts';
+import type { ApplicationProgress } from '../../../db/stores/handover-applications.ts';
+import type { HandoverEvent } from '../../../db/stores/handover-outbox.ts';
 import { findProduct } from '../../../domain/index.ts';
 import { formatTokyoDate, formatTokyoDateTime, type Locale } from '../../i18n/locale.ts';
 import { operationsText } from '../../i18n/operations.ts';

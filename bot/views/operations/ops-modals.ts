@@ -1,5 +1,5 @@
 import type { types as slack } from '@slack/bolt';
-import type { IssueReason } from '../../../db/handover-applications.ts';
+import type { IssueReason } from '../../../db/stores/handover-applications.ts';
 import type { CertificateParseReason } from '../../../domain/index.ts';
 import type { Locale } from '../../i18n/locale.ts';
 import { operationsText } from '../../i18n/operations.ts';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renewalApplicationsOfCycle } from '../../../db/decisions.ts';
 import { auditEvents, renewalCycles } from '../../../db/schema.ts';
+import { renewalApplicationsOfCycle } from '../../../db/stores/decisions.ts';
 import { decryptPrivateKey, parseMasterKey } from '../../../domain/index.ts';
 import { makeCsr, makeCsrWithBrokenSignature } from '../../support/x509-fixtures.ts';
 import {

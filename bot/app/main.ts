@@ -1,0 +1,160 @@
+import { connect } from '../../db/server/connection.ts';
+import { DataDirBusyError } from '../../db/server/data-dir-lock.ts';
+import {
+  DatabaseStartError,
+  embeddedClusterDir,
+  openDatabaseServer,
+} from '../../db/server/database-server.ts';
+import { EmbeddedPostgresError } from '../../db/server/embedded-postgres.ts';
+import { createNodeDnsResolver } from '../../domain/index.ts';
+import { type Scheduler, startScheduler } from '../../scheduler/jobs/agenda.ts';
+import { observedSlackFetch } from '../slack/api-errors.ts';
+import { createSlackApp, type SlackApp } from '../slack/slack-app.ts';
+import { type Config, loadConfig } from './config.ts';
+import { loadDemoIfFresh } from './demo.ts';
+import { createHealthCheck } from './health.ts';
+import {
+  HttpPortInUseError,
+  type ObservabilityServer,
+  observabilityRoutes,
+  startObservabilityServer,
+} from './http-server.ts';
+import { createLogger, type Logger, secretsOf } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { createNoticeDelivery } from './notice-delivery.ts';
+import { createHandoverFromConfig } from './ops-handover.ts';
+
+const modeText: Record<Config['slack']['kind'], string> = {
+  socket: 'Slack Socket Mode',
+  http: 'Slack HTTP receiver',
+  'dry-run': 'dry-run (no Slack credentials: notices are printed, nothing is posted)',
+};
+
+/** `npm start`: runs until SIGINT/SIGTERM, then shuts down cleanly. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) process.stderr.write(`kigen: configuration: ${problem}\n`);
+    return 2;
+  }
+  const config = loaded.value;
+  const log = createLogger(config.logLevel, undefined, { secrets: secretsOf(env) });
+  const database = config.databaseUrl
+    ? `external PostgreSQL at ${new URL(config.databaseUrl).host}`
+    : `embedded PostgreSQL at ${embeddedClusterDir(config.dataDir)}`;
+  log.info(
+    { mode: config.slack.kind, database },
+    `Kigen starting: ${modeText[config.slack.kind]}; database: ${database}`,
+  );
+
+  const stop = stopSignal();
+  let server: Awaited<ReturnType<typeof openDatabaseServer>>;
+  try {
+    server = await openDatabaseServer({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      onLog: (line) => log.debug({ postgres: line }, 'postgres'),
+      onNotice: (message) => log.info(message),
+    });
+  } catch (error) {
+    return startFailed(log, error);
+  }
+
+  const connection = connect(server.url);
+  let scheduler: Scheduler | undefined;
+  let slackApp: SlackApp | undefined;
+  let observability: ObservabilityServer | undefined;
+  // Health and metrics: on the HTTP receiver's PORT in HTTP mode, else on KIGEN_HTTP_PORT.
+  const metrics = createMetrics({ db: connection.db, scheduler: () => scheduler, logger: log });
+  const endpoints = {
+    health: createHealthCheck({ db: connection.db, scheduler: () => scheduler }),
+    metrics,
+    logger: log,
+  };
+  try {
+    if (!stop.requested) {
+      const demo = await loadDemoIfFresh(connection.db, { server, config, now: new Date() });
+      if (demo) log.info({ demo }, `Empty embedded database in dry-run: loaded the demo (${demo.summary})`);
+      const delivery = createNoticeDelivery({ config, logger: log, fetch: observedSlackFetch(metrics) });
+      scheduler = await startScheduler({
+        databaseUrl: server.url,
+        db: connection.db,
+        delivery,
+        mode: delivery.mode === 'dry-run' ? 'dry-run' : 'deliver',
+        logger: log,
+        masterKey: config.masterKey,
+        defaultLocale: config.locale,
+        noticeSettings: config.notices,
+        handover: createHandoverFromConfig({ config, db: connection.db, logger: log, metrics }),
+      });
+      if (config.slack.kind !== 'http' && config.httpPort !== null) {
+        observability = await startObservabilityServer(endpoints, { port: config.httpPort });
+        log.info(
+          { port: observability.port },
+          `Health and metrics on :${observability.port} (/healthz, /metrics)`,
+        );
+      }
+      if (config.slack.kind !== 'dry-run') {
+        // Commands and buttons: after the database, stopped before it closes.
+        slackApp = createSlackApp({
+          config,
+          logger: log,
+          db: connection.db,
+          resolver: createNodeDnsResolver({ timeoutMs: 2000 }),
+          routes: observabilityRoutes(endpoints),
+          metrics,
+        });
+        await slackApp.start();
+      }
+      log.info('Kigen is running; stop it with Ctrl-C or SIGTERM');
+      await stop.wait;
+    }
+    log.info({ signal: stop.signal }, 'Shutting down');
+    return 0;
+  } catch (error) {
+    if (error instanceof HttpPortInUseError) log.error(error.message);
+    else log.error({ err: error }, 'Kigen stopped on an unexpected error');
+    return 1;
+  } finally {
+    await slackApp?.stop().catch((error) => log.error({ err: error }, 'Slack app did not stop cleanly'));
+    // Running sweeps finish (drain) before the pool and the database go away.
+    await scheduler?.stop().catch((error) => log.error({ err: error }, 'scheduler did not stop cleanly'));
+    await observability
+      ?.close()
+      .catch((error) => log.error({ err: error }, 'health server did not stop cleanly'));
+    await connection.close().catch(() => undefined);
+    await server.shutdown();
+    log.info('Stopped');
+  }
+}
+
+function startFailed(log: Logger, error: unknown): number {
+  if (
+    error instanceof DatabaseStartError ||
+    error instanceof DataDirBusyError ||
+    error instanceof EmbeddedPostgresError
+  ) {
+    log.error(error.message);
+  } else {
+    log.error({ err: error }, 'Kigen could not start');
+  }
+  return 1;
+}
+
+function stopSignal() {
+  const state: { requested: boolean; signal?: NodeJS.Signals; wait: Promise<void> } = {
+    requested: false,
+    wait: Promise.resolve(),
+  };
+  state.wait = new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (state.requested) return; // a second Ctrl-C while we drain changes nothing
+      state.requested = true;
+      state.signal = signal;
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  return state;
+}

@@ -1,0 +1,261 @@
+import type { ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type AnyMiddlewareArgs,
+  App,
+  type Context,
+  type CustomRoute,
+  HTTPReceiver,
+  LogLevel,
+  type Logger as SlackLogger,
+} from '@slack/bolt';
+import type { RetryOptions } from '@slack/web-api';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../db/server/connection.ts';
+import type { DnsResolver } from '../../domain/index.ts';
+import { registerHandlers } from '../../handlers/index.ts';
+import type { Config } from '../app/config.ts';
+import { instrumentInteractions } from '../app/interaction-log.ts';
+import type { Logger } from '../app/logger.ts';
+import type { Metrics } from '../app/metrics.ts';
+import type { Locale } from '../i18n/locale.ts';
+import { lookupText } from '../i18n/lookups.ts';
+import { observedSlackFetch } from './api-errors.ts';
+import { createOpsStaff } from './ops-staff.ts';
+import { createUserLocales, type UserLocales } from './user-locale.ts';
+
+export type SlackAppOptions = {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly resolver: DnsResolver;
+  readonly now?: () => Date;
+  /** Web API retries (tests: `{ retries: 0 }`); the Web API's default otherwise. */
+  readonly retryConfig?: RetryOptions;
+  /** HTTP mode: the receiver's routes besides `/slack/events` (main: `/healthz`, `/metrics`); default `/healthz` (database only). */
+  readonly routes?: CustomRoute[];
+  /** Acks, interactions and Slack API errors are counted here. */
+  readonly metrics?: Metrics;
+};
+
+export type SlackApp = {
+  readonly app: App;
+  readonly userLocales: UserLocales;
+  /** Connects (Socket Mode) or listens (HTTP); resolves with the HTTP port, null in Socket Mode. */
+  start(): Promise<{ readonly port: number | null }>;
+  /** Stops receiving; call before the database closes. */
+  stop(): Promise<void>;
+};
+
+/** What Bolt hands a global error handler with `extendedErrorHandler: true`. */
+type ErrorHandlerArgs = {
+  error: Error;
+  logger: SlackLogger;
+  body: AnyMiddlewareArgs['body'];
+  context: Context;
+};
+
+export const EVENTS_PATH = '/slack/events';
+export const HEALTH_PATH = '/healthz';
+const HEALTH_DB_TIMEOUT_MS = 1000;
+
+/**
+ * The Bolt app: Socket Mode with SLACK_APP_TOKEN, else the HTTP receiver (`POST /slack/events`, Slack's
+ * signature and 5-minute window checked by Bolt, `GET /healthz`). Listeners come from `handlers/`.
+ */
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const { config, db } = options;
+  const slack = config.slack;
+  if (slack.kind === 'dry-run') throw new Error('createSlackApp needs Slack credentials (dry-run has none)');
+  const log = options.logger.child({ component: 'slack' });
+  const boltLogger = toBoltLogger(log);
+  const clientOptions = {
+    ...(config.slackApiUrl ? { slackApiUrl: withTrailingSlash(config.slackApiUrl) } : {}),
+    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    ...(options.metrics ? { fetch: observedSlackFetch(options.metrics) } : {}),
+  };
+  const common = {
+    token: slack.botToken,
+    logger: boltLogger,
+    clientOptions,
+    extendedErrorHandler: true,
+    // Long-running server: ack first, work after (processBeforeResponse is for FaaS).
+    processBeforeResponse: false,
+  } as const;
+
+  let receiver: HTTPReceiver | undefined;
+  let app: App;
+  if (slack.kind === 'socket') {
+    app = new App({ ...common, appToken: slack.appToken, socketMode: true });
+  } else {
+    receiver = new HTTPReceiver({
+      signingSecret: slack.signingSecret,
+      endpoints: EVENTS_PATH,
+      port: slack.port,
+      processBeforeResponse: false,
+      logger: boltLogger,
+      customRoutes: options.routes ?? [healthRoute(db, log)],
+    });
+    app = new App({ ...common, receiver });
+  }
+
+  const userLocales = createUserLocales({
+    fallback: config.locale,
+    onError: (error, userId) => log.warn({ err: error, userId }, 'users.info failed; using KIGEN_LOCALE'),
+  });
+
+  // One log line per request with its outcome and latency; acks timed into the metrics.
+  instrumentInteractions(app, { logger: log, ...(options.metrics ? { metrics: options.metrics } : {}) });
+
+  app.error(async ({ error, context, body }: ErrorHandlerArgs) => {
+    const payload = (body ?? {}) as Record<string, unknown>;
+    const userId = userOf(payload);
+    log.error(
+      {
+        err: error,
+        code: (error as { code?: string }).code,
+        slackError: (error as { data?: { error?: string } }).data?.error,
+        request: describeRequest(payload),
+        userId,
+        teamId: context?.teamId,
+        retryNum: context?.retryNum,
+      },
+      'Slack listener failed',
+    );
+    const responseUrl = responseUrlOf(payload);
+    if (!responseUrl) return;
+    const locale: Locale = (userId ? userLocales.peek(userId) : null) ?? config.locale;
+    try {
+      const response = await fetch(responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: lookupText[locale].apology,
+        }),
+      });
+      if (!response.ok) log.warn({ status: response.status }, 'The apology could not be posted');
+    } catch (apologyError) {
+      log.warn({ err: apologyError }, 'The apology could not be posted');
+    }
+  });
+
+  registerHandlers(app, {
+    db,
+    resolver: options.resolver,
+    now: options.now ?? (() => new Date()),
+    userLocale: (client, userId) => userLocales.of(client, userId),
+    locale: config.locale,
+    masterKey: config.masterKey,
+    noticeSettings: config.notices,
+    ...(config.operations.channel || config.operations.users.length > 0
+      ? {
+          operations: {
+            staff: createOpsStaff({
+              channel: config.operations.channel,
+              users: config.operations.users,
+              onError: (error) =>
+                log.warn({ err: error }, 'conversations.members failed: only KIGEN_OPS_USERS count'),
+            }),
+            locale: config.locale,
+          },
+        }
+      : {}),
+  });
+
+  return {
+    app,
+    userLocales,
+    async start() {
+      if (slack.kind === 'socket') {
+        await app.start();
+        log.info('Slack Socket Mode connected');
+        return { port: null };
+      }
+      const server = await app.start(slack.port);
+      const port = (server.address() as AddressInfo).port;
+      log.info({ port }, `Slack HTTP receiver listening on :${port} (${EVENTS_PATH}, ${HEALTH_PATH})`);
+      return { port };
+    },
+    async stop() {
+      await app.stop();
+      log.info('Slack app stopped');
+    },
+  };
+}
+
+/** `GET /healthz`: 200 when the database answers, 503 otherwise; no details beyond that. */
+function healthRoute(db: Database, log: Logger): CustomRoute {
+  return {
+    path: HEALTH_PATH,
+    method: ['GET'],
+    handler: (_req, res) => {
+      void databaseAnswers(db).then((ok) => {
+        if (!ok) log.warn('Health check: the database does not answer');
+        sendJson(res, ok ? 200 : 503, ok ? { status: 'ok' } : { status: 'unavailable', database: 'down' });
+      });
+    },
+  };
+}
+
+async function databaseAnswers(db: Database): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), HEALTH_DB_TIMEOUT_MS);
+    });
+    return await Promise.race([db.execute(sql`select 1`).then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+const withTrailingSlash = (url: string): string => (url.endsWith('/') ? url : `${url}/`);
+
+function userOf(body: Record<string, unknown>): string | undefined {
+  if (typeof body.user_id === 'string') return body.user_id;
+  const user = body.user as { id?: unknown } | undefined;
+  return typeof user?.id === 'string' ? user.id : undefined;
+}
+
+function responseUrlOf(body: Record<string, unknown>): string | undefined {
+  if (typeof body.response_url === 'string') return body.response_url;
+  const urls = body.response_urls as { response_url?: unknown }[] | undefined;
+  const first = Array.isArray(urls) ? urls[0]?.response_url : undefined;
+  return typeof first === 'string' ? first : undefined;
+}
+
+/** What the failed request was, without its text (which may hold user data) or tokens. */
+function describeRequest(body: Record<string, unknown>): Record<string, unknown> {
+  const actions = body.actions as { action_id?: unknown }[] | undefined;
+  return {
+    type: body.type ?? (typeof body.command === 'string' ? 'slash_command' : undefined),
+    command: body.command,
+    actionId: Array.isArray(actions) ? actions[0]?.action_id : undefined,
+    callbackId: (body.view as { callback_id?: unknown } | undefined)?.callback_id,
+    channelId: body.channel_id ?? (body.channel as { id?: unknown } | undefined)?.id,
+  };
+}
+
+/** Bolt's logger interface on top of pino. */
+function toBoltLogger(log: Logger): SlackLogger {
+  const line = (parts: unknown[]) =>
+    parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  return {
+    debug: (...m) => log.debug(line(m)),
+    info: (...m) => log.info(line(m)),
+    warn: (...m) => log.warn(line(m)),
+    error: (...m) => log.error(line(m)),
+    setLevel: () => undefined,
+    getLevel: () => (log.isLevelEnabled('debug') ? LogLevel.DEBUG : LogLevel.INFO),
+    setName: () => undefined,
+  };
+}
