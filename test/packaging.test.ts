@@ -25,11 +25,11 @@ function instructions(text: string): { op: string; args: string }[] {
 }
 
 describe('Dockerfile', () => {
-  it('is multi-stage on node:20-bookworm-slim, installs with npm ci in the build stage', async () => {
+  it('is multi-stage on node:24-bookworm-slim (Node 20 reached its end of life on 2026-04-30), installs with npm ci in the build stage', async () => {
     const all = instructions(await read('Dockerfile'));
     const froms = all.filter((i) => i.op === 'FROM');
     expect(froms.length).toBeGreaterThanOrEqual(2);
-    for (const from of froms) expect(from.args).toMatch(/^node:20-bookworm-slim\b/);
+    for (const from of froms) expect(from.args).toMatch(/^node:24-bookworm-slim\b/);
     const build = all.slice(0, all.lastIndexOf(froms[froms.length - 1] as { op: string; args: string }));
     expect(build.some((i) => i.op === 'RUN' && /\bnpm ci\b/.test(i.args))).toBe(true);
   });

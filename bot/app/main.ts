@@ -51,6 +51,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       onLog: (line) => log.debug({ postgres: line }, 'postgres'),
+      onNotice: (message) => log.info(message),
     });
   } catch (error) {
     return startFailed(log, error);

@@ -1,3 +1,4 @@
+import { readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { isAlive } from './embedded-postgres.ts';
@@ -29,8 +30,16 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
       const handle = await open(file, 'wx', 0o644);
       await handle.writeFile(`${process.pid}\n`);
       await handle.close();
+      // A Kigen that dies on an error (or calls process.exit) leaves no pid file behind either.
+      const releaseOnExit = () => {
+        try {
+          if (Number.parseInt(readFileSync(file, 'utf8'), 10) === process.pid) unlinkSync(file);
+        } catch {}
+      };
+      process.once('exit', releaseOnExit);
       return {
         async release() {
+          process.removeListener('exit', releaseOnExit);
           const owner = await readPid(file);
           if (owner === process.pid) await unlink(file).catch(() => undefined);
         },

@@ -33,6 +33,8 @@ export async function openDatabaseServer(options: {
   databaseUrl: string | undefined;
   dataDir: string;
   onLog?: (line: string) => void;
+  /** One line for the operator when the embedded PostgreSQL's files had to be placed elsewhere. */
+  onNotice?: (message: string) => void;
 }): Promise<DatabaseServer> {
   if (options.databaseUrl) {
     const url = options.databaseUrl;
@@ -46,6 +48,7 @@ export async function openDatabaseServer(options: {
     const server = await startEmbeddedPostgres({
       dataDir: embeddedClusterDir(options.dataDir),
       onLog: options.onLog,
+      onNotice: options.onNotice,
     });
     try {
       const url = await ensureDatabase(server.url, EMBEDDED_DATABASE);

@@ -3,9 +3,19 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { arch, platform, userInfo } from 'node:os';
+import { arch, platform } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import {
+  arrangedLine,
+  type Binaries,
+  EmbeddedPostgresError,
+  PLACES,
+  reachableBinaries,
+  reachableClusterDir,
+  runAs,
+  serverUser,
+} from './embedded-postgres-placement.ts';
 
 const exec = promisify(execFile);
 
@@ -13,7 +23,6 @@ const exec = promisify(execFile);
 // through the EmbeddedPostgres class: that module installs a process-wide exit hook that calls
 // process.exit() on SIGTERM, which would cut our graceful shutdown (drain jobs, release outbox rows)
 // short and stop the server under the bot's feet.
-type Binaries = { initdb: string; postgres: string };
 
 async function loadBinaries(): Promise<Binaries> {
   const name = `@embedded-postgres/${platform()}-${arch()}`;
@@ -55,16 +64,17 @@ export async function hydrateLibrarySymlinks(packageDir: string): Promise<void> 
   }
 }
 
-export class EmbeddedPostgresError extends Error {
-  override name = 'EmbeddedPostgresError';
-}
+export { EmbeddedPostgresError };
 
 export interface EmbeddedPostgres {
   /** Connection URL on 127.0.0.1 with the generated password. */
   readonly url: string;
+  /** The data directory as given. */
   readonly dataDir: string;
+  /** Where the cluster really is: `dataDir`, or the place it links to when its user could not reach it. */
+  readonly clusterDir: string;
   readonly port: number;
-  /** Fast shutdown; resolves when the server has exited. */
+  /** Smart, then fast shutdown; resolves when the server has exited. */
   stop(): Promise<void>;
 }
 
@@ -76,25 +86,33 @@ export interface EmbeddedPostgresOptions {
   /** Server settings (`-c name=value`), e.g. for test speed. */
   settings?: Record<string, string>;
   onLog?: (line: string) => void;
+  /** One line for the operator when Kigen had to place the binaries or the cluster elsewhere. */
+  onNotice?: (message: string) => void;
+  /** Where those places are made (see PLACES); for tests. */
+  places?: Partial<typeof PLACES>;
 }
 
 const SUPERUSER = 'kigen';
-// Postgres refuses to run as root; as root we run it as this system user, created when missing.
-const SYSTEM_USER = 'postgres';
 
 /** Starts a real PostgreSQL on loopback, initialising its data directory the first time. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
-  const bins = await loadBinaries();
+  const places = { ...PLACES, ...options.places };
+  const user = await serverUser(dataDir);
+  const binaries = await reachableBinaries(await loadBinaries(), user, places.binariesCache);
+  const bins = binaries.bins;
   await Promise.all([ensureExecutable(bins.initdb), ensureExecutable(bins.postgres)]);
-  const owner = await runAsIds();
+  const cluster = await reachableClusterDir(dataDir, user, places.clusters);
+  const clusterDir = cluster.clusterDir;
+  const notice = arrangedLine(user, [binaries.arranged, cluster.arranged]);
+  if (notice) options.onNotice?.(notice);
 
   const passwordFile = `${dataDir}.password`;
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await initialise(bins, dataDir, passwordFile, owner);
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    await initialise(bins, clusterDir, passwordFile, runAs(user));
   }
   const password = (await readFile(passwordFile, 'utf8')).trim();
-  await clearStaleLock(dataDir);
+  await clearStaleLock(clusterDir);
 
   const port = options.port ?? (await freePort());
   const settings: Record<string, string> = {
@@ -102,15 +120,33 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     unix_socket_directories: '',
     ...options.settings,
   };
-  const args = ['-D', dataDir, '-p', String(port)];
+  const args = ['-D', clusterDir, '-p', String(port)];
   for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`);
 
+  // Its own process group and session: Ctrl-C in a terminal signals the whole foreground group, and
+  // PostgreSQL must not go down under the draining bot. Kigen stops it itself, last.
   const child = spawn(bins.postgres, args, {
-    ...owner,
+    ...runAs(user),
+    detached: true,
     env: { ...process.env, LC_MESSAGES: 'C' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A Kigen that dies on an error (or calls process.exit) still stops its PostgreSQL; only a SIGKILL
+  // leaves it behind, for the next start to stop (clearStaleLock).
+  const stopOnExit = () => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(child.pid, 'SIGINT');
+      } catch {}
+    }
+  };
+  process.once('exit', stopOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.removeListener('exit', stopOnExit);
+      resolve();
+    }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     let tail = '';
@@ -127,6 +163,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         resolve();
       }
     });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(
+        new EmbeddedPostgresError(`PostgreSQL could not be started: ${bins.postgres}: ${error.message}`),
+      );
+    });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(
@@ -141,13 +183,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     dataDir,
+    clusterDir,
     port,
     stop() {
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
-        const killed = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        // Smart shutdown first: Kigen has closed its pools, but pg's pool.end() resolves before its
+        // clients' sockets are closed, and a fast shutdown would end those sessions with 57P01 (an
+        // 'error' on the pool). Then fast (roll back what is left, checkpoint, exit), then kill.
+        child.kill('SIGTERM');
+        const fast = setTimeout(() => child.kill('SIGINT'), 5_000);
+        const killed = setTimeout(() => child.kill('SIGKILL'), 25_000);
         await exited;
+        clearTimeout(fast);
         clearTimeout(killed);
       })();
       return stopping;
@@ -186,8 +234,9 @@ async function initialise(
       { ...owner, env: { ...process.env, LC_MESSAGES: 'C' } },
     );
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? String(error);
-    throw new EmbeddedPostgresError(`initdb failed: ${lastLine(stderr)}`);
+    // No output at all: initdb could not even be run (its stderr is empty, the error says why).
+    const { stderr, message } = error as { stderr?: string; message?: string };
+    throw new EmbeddedPostgresError(`initdb failed: ${lastLine(stderr || message || String(error))}`);
   } finally {
     await unlink(initPwFile).catch(() => undefined);
   }
@@ -229,30 +278,6 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function runAsIds(): Promise<{ uid?: number; gid?: number }> {
-  if (platform() === 'win32' || userInfo().uid !== 0) return {};
-  const ids = async () => ({
-    uid: Number.parseInt((await exec('id', ['-u', SYSTEM_USER])).stdout, 10),
-    gid: Number.parseInt((await exec('id', ['-g', SYSTEM_USER])).stdout, 10),
-  });
-  try {
-    return await ids();
-  } catch {
-    try {
-      await exec('groupadd', ['--system', SYSTEM_USER]).catch(() => undefined);
-      await exec('useradd', ['--system', '--gid', SYSTEM_USER, '--no-create-home', SYSTEM_USER]);
-    } catch (error) {
-      // Another process may have created it at the same moment.
-      if (!(await ids().catch(() => undefined))) {
-        throw new EmbeddedPostgresError(
-          `running as root needs a '${SYSTEM_USER}' system user and it could not be created: ${String(error)}`,
-        );
-      }
-    }
-    return ids();
   }
 }
 

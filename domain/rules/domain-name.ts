@@ -134,7 +134,7 @@ export const normaliseCommonName = (input: string): Result<DomainName, DomainNam
 
   // UTS #46 mapping: upper case, full-width letters and the ideographic full stop are folded here.
   let ascii = domainToASCII(s);
-  if (ascii === '') return refuse('name.invalid_idn');
+  if (ascii === '' || !ascii.split('.').every(isValidALabel)) return refuse('name.invalid_idn');
   if (ascii.endsWith('.')) ascii = ascii.slice(0, -1);
   if (isIP(ascii)) return refuse('name.is_ip_address');
 
@@ -173,3 +173,13 @@ export const normaliseCommonName = (input: string): Result<DomainName, DomainNam
     labels: fqdn.split('.'),
   });
 };
+
+/**
+ * An `xn--` label must be Punycode that decodes, and encodes back to itself. Node 20's domainToASCII
+ * refuses a bad one (returns ''); Node 24 passes it through unchanged.
+ */
+function isValidALabel(label: string): boolean {
+  if (!label.startsWith('xn--')) return true;
+  const unicode = domainToUnicode(label);
+  return unicode !== label && domainToASCII(unicode) === label;
+}

@@ -23,7 +23,9 @@ export default async function setup(project: TestProject) {
   let teardown = async () => {};
   if (!serverUrl) {
     const dir = await mkdtemp(path.join(tmpdir(), 'kigen-test-'));
-    await chmod(dir, 0o755); // as root, postgres runs as another user that must reach the data
+    // As root, PostgreSQL runs as another user: a searchable directory keeps its data here (under a
+    // private TMPDIR it is placed elsewhere, and removed below all the same).
+    await chmod(dir, 0o755);
     const server = await startEmbeddedPostgres({
       dataDir: path.join(dir, 'pg'),
       // Durability is worth nothing in a throw-away test cluster.
@@ -32,6 +34,9 @@ export default async function setup(project: TestProject) {
     serverUrl = server.url;
     teardown = async () => {
       await server.stop();
+      if (server.clusterDir !== server.dataDir) {
+        await rm(path.dirname(server.clusterDir), { recursive: true, force: true });
+      }
       await rm(dir, { recursive: true, force: true });
     };
   }

@@ -1,15 +1,21 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../../db/server/embedded-postgres.ts';
-import { type KigenRun, startKigen } from '../../support/kigen-process.ts';
+import { type KigenRun, type KigenVia, startKigen } from '../../support/kigen-process.ts';
 
 type Run = KigenRun;
 
 // The process as users run it (`node bin/kigen.js start`, or `npm start`), in its own data dir.
-const start = (dataDir: string, env: Record<string, string> = {}, via: 'node' | 'npm' = 'node'): Run =>
-  startKigen({ KIGEN_DATA_DIR: dataDir, KIGEN_HTTP_PORT: '0', LOG_LEVEL: 'info', ...env }, via);
+const start = (
+  dataDir: string,
+  env: Record<string, string> = {},
+  via: KigenVia = 'node',
+  options: { detached?: boolean } = {},
+): Run =>
+  startKigen({ KIGEN_DATA_DIR: dataDir, KIGEN_HTTP_PORT: '0', LOG_LEVEL: 'info', ...env }, via, options);
 
 async function waitFor(run: Run, pattern: RegExp, ms = 30_000): Promise<string> {
   const until = Date.now() + ms;
@@ -22,7 +28,14 @@ async function waitFor(run: Run, pattern: RegExp, ms = 30_000): Promise<string> 
   throw new Error(`no line matching ${pattern}; got:\n${run.lines.join('\n')}`);
 }
 
-const message = (line: string) => (JSON.parse(line) as { msg: string }).msg;
+/** The `msg` of a log line; '' for other output (npm's banner, dry-run notices). A pty echoes `^C` first. */
+const message = (line: string) => {
+  try {
+    return (JSON.parse(line.slice(Math.max(0, line.indexOf('{')))) as { msg: string }).msg;
+  } catch {
+    return '';
+  }
+};
 const postmasterPid = async (dataDir: string) =>
   Number.parseInt(
     (await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0] ?? '',
@@ -47,7 +60,8 @@ afterAll(async () => {
       } catch {}
     }
   }
-  await rm(root, { recursive: true, force: true });
+  // A killed PostgreSQL may still be writing for a moment.
+  await rm(root, { recursive: true, force: true, maxRetries: 10 });
 });
 
 describe('npm start', () => {
@@ -116,4 +130,55 @@ describe('npm start', () => {
       expect(run.lines.join('\n')).not.toMatch(/secret|\n\s+at /);
     },
   );
+});
+
+/**
+ * A stop as users cause it, after "running": one "Shutting down", the drain, "Stopped", exit 0, the
+ * PostgreSQL of this Kigen gone and no pid file left. Nothing crashes on the way (57P01: PostgreSQL
+ * stopped under the bot).
+ */
+async function expectCleanStop(run: Run, dataDir: string, stop: () => void) {
+  await waitFor(run, /Kigen is running/);
+  const pgPid = await postmasterPid(dataDir);
+  expect(isAlive(pgPid)).toBe(true);
+  stop();
+  expect(await run.exited, run.lines.join('\n')).toBe(0);
+  const messages = run.lines.map(message);
+  expect(messages.filter((m) => m === 'Shutting down')).toHaveLength(1);
+  expect(messages.lastIndexOf('Stopped')).toBeGreaterThan(messages.indexOf('Shutting down'));
+  expect(run.lines.join('\n')).not.toMatch(/57P01|Unhandled|"level":(50|60)/);
+  expect(isAlive(pgPid)).toBe(false);
+  expect(existsSync(path.join(dataDir, 'kigen.pid'))).toBe(false);
+}
+
+describe('stopping Kigen (PostgreSQL runs in a process group of its own and is stopped last)', () => {
+  const targets: [string, KigenVia, boolean, (run: Run, signal: NodeJS.Signals) => void][] = [
+    ['Kigen’s node process', 'node', false, (run, signal) => run.child.kill(signal)],
+    ['npm (`npm start`)', 'npm', false, (run, signal) => run.child.kill(signal)],
+    // A shell's foreground job; Ctrl-C, `timeout` and `docker run -it` signal the whole group.
+    [
+      'the whole process group of `npm start`',
+      'npm',
+      true,
+      (run, signal) => process.kill(-(run.child.pid as number), signal),
+    ],
+  ];
+  it.each(targets)(
+    'SIGINT, then SIGTERM, sent to %s: one "Shutting down", "Stopped", exit 0, no PostgreSQL and no pid file left',
+    async (name, via, detached, send) => {
+      const dataDir = path.join(root, `signals-${targets.findIndex((t) => t[0] === name)}`);
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        const run = start(dataDir, {}, via, { detached });
+        await expectCleanStop(run, dataDir, () => send(run, signal));
+      }
+    },
+    120_000,
+  );
+
+  it('Ctrl-C in a real terminal (a pty) running `npm start`', async () => {
+    const dataDir = path.join(root, 'pty');
+    const run = start(dataDir, {}, 'pty');
+    await expectCleanStop(run, dataDir, () => run.child.stdin.write('\x03'));
+    expect(run.lines.find((l) => message(l) === 'Shutting down')).toMatch(/"signal":"SIGINT"/);
+  }, 60_000);
 });
