@@ -5,10 +5,11 @@ import pino from 'pino';
 import type { Database } from '../../db/server/connection.ts';
 import type {
   DeliveryResult,
-  NoticeDelivery,
+  NoticeBoard,
   NoticeToDeliver,
   PostedMessage,
 } from '../../domain/ports/notices.ts';
+import type { MessageLookup } from '../../domain/ports/read-models.ts';
 
 export type SeedOptions = {
   readonly count: number;
@@ -76,22 +77,33 @@ export async function seedContracts(
 
 export type Behaviour = (notice: NoticeToDeliver, call: number) => DeliveryResult | 'hang' | undefined;
 
-/** A NoticeDelivery that records calls, posts to memory, and can fail, rate-limit or hang. */
-export class FakeDelivery implements NoticeDelivery {
+/**
+ * A NoticeBoard that records calls, posts to memory, and can fail, rate-limit or hang (a hanging
+ * post ends only when its signal aborts, as a real request would). `lookup` overrides what
+ * findPosted answers (by default: what it posted, else absent).
+ */
+export class FakeNoticeBoard implements NoticeBoard {
   readonly calls: NoticeToDeliver[] = [];
   readonly posted = new Map<string, PostedMessage>();
   readonly postCounts = new Map<string, number>();
   findPostedCalls = 0;
+  lookup: ((notice: NoticeToDeliver) => MessageLookup | undefined) | undefined;
   private seq = 0;
   constructor(public behaviour: Behaviour = () => undefined) {}
 
-  async deliver(notice: NoticeToDeliver): Promise<DeliveryResult> {
+  async deliver(notice: NoticeToDeliver, _now: Date, signal?: AbortSignal): Promise<DeliveryResult> {
     const call = this.calls.length;
     this.calls.push(notice);
-    // A real post takes a little while: lets racing dispatchers interleave.
+    // A real post takes a little while: lets racing workers interleave.
     await new Promise((resolve) => setImmediate(resolve));
     const outcome = this.behaviour(notice, call);
-    if (outcome === 'hang') return new Promise<never>(() => {});
+    if (outcome === 'hang') {
+      return new Promise<DeliveryResult>((resolve) => {
+        const aborted = () => resolve({ ok: false, retryable: true, uncertain: true, error: 'timeout' });
+        if (signal?.aborted) aborted();
+        else signal?.addEventListener('abort', aborted, { once: true });
+      });
+    }
     if (outcome) return outcome;
     const message = {
       channel: notice.thread?.channel ?? notice.contract.slackChannelId,
@@ -102,9 +114,12 @@ export class FakeDelivery implements NoticeDelivery {
     return { ok: true, message, threadTs: notice.thread?.ts ?? null };
   }
 
-  async findPosted(notice: NoticeToDeliver): Promise<PostedMessage | null> {
+  async findPosted(notice: NoticeToDeliver): Promise<MessageLookup> {
     this.findPostedCalls++;
-    return this.posted.get(notice.notice.id) ?? null;
+    const override = this.lookup?.(notice);
+    if (override) return override;
+    const message = this.posted.get(notice.notice.id);
+    return message ? { kind: 'found', message } : { kind: 'absent' };
   }
 }
 
