@@ -1,5 +1,6 @@
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda } from 'agenda';
+import pg from 'pg';
 
 type Log = {
   info(obj: object, msg?: string): void;
@@ -24,6 +25,8 @@ export type Scheduler = {
 };
 
 const DEFAULT_LOCK_LIFETIME_MS = 2 * 60_000;
+/** pg_advisory_lock key of Agenda's schema creation ('kigen' + 'agenda' in ASCII, folded to 32 bits). */
+const SCHEMA_LOCK_KEY = 0x6b676164;
 
 /**
  * Agenda runs Kigen's recurring jobs, one replica per run (`every` jobs are one row per name: safe to
@@ -41,8 +44,17 @@ export async function startScheduler(options: {
 }): Promise<Scheduler> {
   const { logger } = options;
   const clock = options.clock ?? (() => new Date());
+  // Our own pool, so that it has an error listener: a connection the server ends while idle (a
+  // PostgreSQL restart, 57P01) is an 'error' event on the pool, which would otherwise end the process.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3 });
+  pool.on('error', (error) =>
+    logger.warn(
+      { err: { message: error.message, code: (error as { code?: string }).code } },
+      'scheduler: database connection lost; it reconnects by itself',
+    ),
+  );
   const agenda = new Agenda({
-    backend: new PostgresBackend({ connectionString: options.databaseUrl, disableNotifications: true }),
+    backend: new PostgresBackend({ pool, disableNotifications: true }),
     name: options.name,
     processEvery: options.processEvery ?? '5 seconds',
     defaultLockLifetime: DEFAULT_LOCK_LIFETIME_MS,
@@ -57,8 +69,13 @@ export async function startScheduler(options: {
       lockLifetime: job.lockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS,
     });
   }
-  await agenda.start();
-  for (const job of options.jobs) await agenda.every(job.every, job.name);
+  try {
+    await startUnderSchemaLock(pool, () => agenda.start());
+    for (const job of options.jobs) await agenda.every(job.every, job.name);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   const state = { running: true };
   logger.info({ jobs: options.jobs.map((j) => j.name) }, 'scheduler started');
   return {
@@ -71,6 +88,26 @@ export async function startScheduler(options: {
       if (drained.timedOut)
         logger.warn({ running: drained.running }, 'scheduler: jobs still running at shutdown');
       state.running = false;
+      // The backend does not end a pool it was given.
+      await pool.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Agenda's backend creates its table and indexes without a lock: replicas started together on an
+ * empty database collide on duplicate `pg_class` rows. One at a time, under a session advisory lock.
+ */
+async function startUnderSchemaLock(pool: pg.Pool, start: () => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
+    try {
+      await start();
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
+  }
 }
