@@ -1,5 +1,6 @@
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda } from 'agenda';
+import postgres from 'postgres';
 
 type Log = {
   info(obj: object, msg?: string): void;
@@ -24,6 +25,30 @@ export type Scheduler = {
 };
 
 const DEFAULT_LOCK_LIFETIME_MS = 2 * 60_000;
+// Any constant will do; the same for every Kigen process (next to the migrations' "kigen").
+const SCHEMA_LOCK = 0x6b6967656e + 1;
+
+/**
+ * Agenda's backend creates its table, indexes and trigger on connect, without a lock: replicas starting
+ * together on a new database race on that DDL (a unique violation, and the losing process dies of an
+ * unhandled rejection thrown from Agenda's constructor). One advisory lock serialises it, as for the
+ * migrations; the backend Agenda runs on then creates nothing.
+ */
+async function ensureAgendaSchema(databaseUrl: string): Promise<void> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
+  try {
+    await sql`select pg_advisory_lock(${SCHEMA_LOCK})`;
+    const backend = new PostgresBackend({ connectionString: databaseUrl, disableNotifications: true });
+    try {
+      await backend.connect();
+    } finally {
+      await backend.disconnect();
+    }
+    await sql`select pg_advisory_unlock(${SCHEMA_LOCK})`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
 
 /**
  * Agenda runs Kigen's recurring jobs, one replica per run (`every` jobs are one row per name: safe to
@@ -41,8 +66,13 @@ export async function startScheduler(options: {
 }): Promise<Scheduler> {
   const { logger } = options;
   const clock = options.clock ?? (() => new Date());
+  await ensureAgendaSchema(options.databaseUrl);
   const agenda = new Agenda({
-    backend: new PostgresBackend({ connectionString: options.databaseUrl, disableNotifications: true }),
+    backend: new PostgresBackend({
+      connectionString: options.databaseUrl,
+      disableNotifications: true,
+      ensureSchema: false,
+    }),
     name: options.name,
     processEvery: options.processEvery ?? '5 seconds',
     defaultLockLifetime: DEFAULT_LOCK_LIFETIME_MS,

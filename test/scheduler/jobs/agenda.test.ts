@@ -81,9 +81,8 @@ describe('the recurring-job runner on Agenda', () => {
         active--;
       },
     });
-    // One after the other: Agenda creates its table on connect, which two first starts would race on.
-    await scheduler('replica-a', [job('a')]);
-    await scheduler('replica-b', [job('b')]);
+    // Started together on a database where Agenda has no table yet: its schema is created once.
+    await Promise.all([scheduler('replica-a', [job('a')]), scheduler('replica-b', [job('b')])]);
     const total = () => [...runsBy.values()].reduce((n, r) => n + r, 0);
     await waitUntil(() => total() >= 5, 15_000, 'five runs');
     expect(maxActive).toBe(1);
