@@ -53,8 +53,15 @@ export async function startScheduler(options: {
       'scheduler: database connection lost; it reconnects by itself',
     ),
   );
+  try {
+    await ensureAgendaSchema(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   const agenda = new Agenda({
-    backend: new PostgresBackend({ pool, disableNotifications: true }),
+    // The backend connects in Agenda's constructor; the schema is there already (ensureAgendaSchema).
+    backend: new PostgresBackend({ pool, disableNotifications: true, ensureSchema: false }),
     name: options.name,
     processEvery: options.processEvery ?? '5 seconds',
     defaultLockLifetime: DEFAULT_LOCK_LIFETIME_MS,
@@ -70,7 +77,7 @@ export async function startScheduler(options: {
     });
   }
   try {
-    await startUnderSchemaLock(pool, () => agenda.start());
+    await agenda.start();
     for (const job of options.jobs) await agenda.every(job.every, job.name);
   } catch (error) {
     await pool.end().catch(() => undefined);
@@ -95,15 +102,19 @@ export async function startScheduler(options: {
 }
 
 /**
- * Agenda's backend creates its table and indexes without a lock: replicas started together on an
- * empty database collide on duplicate `pg_class` rows. One at a time, under a session advisory lock.
+ * Agenda's backend creates its table, indexes and trigger when it connects (in Agenda's constructor),
+ * without a lock: replicas started together on an empty database collide on duplicate `pg_type` rows,
+ * an unhandled rejection that ends the process. Created here first, one replica at a time, under a
+ * session advisory lock; the backend Agenda runs on then creates nothing.
  */
-async function startUnderSchemaLock(pool: pg.Pool, start: () => Promise<void>): Promise<void> {
+async function ensureAgendaSchema(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('select pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
     try {
-      await start();
+      const backend = new PostgresBackend({ pool, disableNotifications: true });
+      await backend.connect();
+      await backend.disconnect();
     } finally {
       await client.query('select pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]);
     }
