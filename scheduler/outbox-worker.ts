@@ -91,6 +91,8 @@ export const SLACK_PACE_MS = 1_100;
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_MAX_MS = 15 * 60_000;
 const STORE_BACKOFF_MAX_MS = 10_000;
+/** The abort reason of the attempts still in flight when `stop`'s grace is over. */
+const SHUTDOWN = new Error('shutdown');
 
 /** Exponential backoff with jitter (half fixed, half random), never sooner than a Retry-After. */
 export const outboxBackoffMs = (attempts: number, retryAfterMs: number | undefined, random: () => number) => {
@@ -174,6 +176,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     outcome: Outcome,
     now: Date,
     summary: OutboxSummary,
+    interrupted = false,
   ): Promise<Outcome> => {
     if (outcome.kind === 'done') {
       if (outcome.recorded) summary.done++;
@@ -187,7 +190,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         ? { kind: 'retry', error: outcome.error, uncertain: false }
         : outcome;
     let nextAttemptAt: Date | null = null;
-    if (final.kind === 'retry') {
+    if (final.kind === 'retry' && interrupted) {
+      // Our shutdown stopped the attempt, not the item: no attempt of its, and no backoff, so that
+      // another replica carries on at once (looking first, when the attempt may have landed).
+      final = { ...final, countsAsAttempt: false };
+      nextAttemptAt = now;
+    } else if (final.kind === 'retry') {
       const counts = final.countsAsAttempt ?? true;
       // Rate limits and look-ups are waited out, never held against the item (nothing is dropped), and
       // an item that may have landed is never given up before it is found or known absent.
@@ -225,8 +233,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return final;
   };
 
-  /** One attempt, aborted after the timeout; a handler that throws has an unknown outcome. */
-  const attempt = async (handle: OutboxHandler, claim: Claim, now: Date): Promise<Outcome> => {
+  /**
+   * One attempt, aborted after the timeout; a handler that throws has an unknown outcome.
+   * `interrupted`: aborted by our shutdown.
+   */
+  const attempt = async (
+    handle: OutboxHandler,
+    claim: Claim,
+    now: Date,
+  ): Promise<{ outcome: Outcome; interrupted: boolean }> => {
     const controller = new AbortController();
     inFlight.add(controller);
     const timer = setTimeout(() => controller.abort(new Error('attempt_timeout')), attemptTimeoutMs);
@@ -243,13 +258,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           controller.signal.addEventListener('abort', onAbort, { once: true });
         }),
       ]);
-      return outcome;
+      return { outcome, interrupted: controller.signal.reason === SHUTDOWN };
     } catch (error) {
       logger.error({ err: error, id: claim.id, lane: claim.lane }, 'outbox handler threw');
       return {
-        kind: 'retry',
-        error: `handler_error: ${(error as Error)?.message ?? error}`,
-        uncertain: true,
+        outcome: {
+          kind: 'retry',
+          error: `handler_error: ${(error as Error)?.message ?? error}`,
+          uncertain: true,
+        },
+        interrupted: controller.signal.reason === SHUTDOWN,
       };
     } finally {
       clearTimeout(timer);
@@ -290,9 +308,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           await next.entry.queue.release(next.claim, now);
           return;
         }
-        const outcome = await attempt(next.entry.handle, next.claim, now);
+        const { outcome, interrupted } = await attempt(next.entry.handle, next.claim, now);
         const settledAt = once ? once.now : clock();
-        const final = await settle(next.entry.queue, next.claim, outcome, settledAt, summary);
+        const final = await settle(next.entry.queue, next.claim, outcome, settledAt, summary, interrupted);
         const pace = wrotePace(state.lane, final);
         const retryAfter = final.kind === 'retry' ? (final.retryAfterMs ?? 0) : 0;
         state.pacedUntil = settledAt.getTime() + Math.max(pace, retryAfter);
@@ -423,7 +441,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       clearTimeout(timer);
       if (timedOut) {
         logger.warn({ inFlight: inFlight.size }, 'outbox: attempts still running at shutdown; aborting them');
-        for (const controller of inFlight) controller.abort(new Error('shutdown'));
+        for (const controller of inFlight) controller.abort(SHUTDOWN);
         await Promise.allSettled([...laneLoops]);
       }
       if (heartbeat) clearInterval(heartbeat);
