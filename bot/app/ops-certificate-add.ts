@@ -1,21 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { connect } from '../../db/server/connection.ts';
-import { registerIssuedCertificate } from '../../db/stores/handover-applications.ts';
+import { createStore } from '../../db/stores/store.ts';
 import { DEFAULT_NOTICE_SETTINGS } from '../../domain/index.ts';
+import { registerIssuedCertificate } from '../../domain/use-cases/register-issued-certificate.ts';
 import { formatTokyoDateTime } from '../i18n/locale.ts';
-import { refreshOpsMessage, tellCustomer } from '../slack/ops-announce.ts';
-import { createSlackWebClient } from '../slack/web-client.ts';
-import { customerIssuedReply } from '../views/operations/ops-message.ts';
 import { issueRefusalText } from '../views/operations/ops-modals.ts';
 import type { Config } from './config.ts';
-import { createLogger } from './logger.ts';
+import { handoverChannelsOf } from './outbox.ts';
 
 const MAX_FILE_BYTES = 200_000;
 
 /**
  * `kigen certificate add CN FILE.pem`: what the staff's "Certificate issued" does, for scripts. The
  * open application of the contract (proxy) or its open cycle (BYO, R-CHANGE-3); exit 0 when stored or
- * already stored (idempotent), 1 when refused, with the reason on stderr.
+ * already stored (idempotent), 1 when refused, with the reason on stderr. Same use-case as the button:
+ * the operations message and the customer's thread are told through the outbox.
  */
 export async function certificateAdd(
   url: string,
@@ -37,13 +36,19 @@ export async function certificateAdd(
   }
   const connection = connect(url, { max: 2 });
   try {
-    const outcome = await registerIssuedCertificate(connection.db, {
-      target: { cn: input.cn },
-      pem,
-      actor: 'cli',
-      now: input.now ?? new Date(),
-      settings: { ...DEFAULT_NOTICE_SETTINGS, ...input.config.notices },
-    });
+    // The messages it enqueues (the ops message, the customer's notice and thread) are delivered by
+    // the running bot's outbox worker, which finds them at its next poll.
+    const store = createStore(connection.db, { handoverChannels: handoverChannelsOf(input.config) });
+    const outcome = await registerIssuedCertificate(
+      { store },
+      {
+        actor: { kind: 'cli' },
+        target: { cn: input.cn },
+        pem,
+        now: input.now ?? new Date(),
+        settings: { ...DEFAULT_NOTICE_SETTINGS, ...input.config.notices },
+      },
+    );
     if (!outcome.ok) {
       process.stderr.write(
         `kigen: certificate add: ${input.cn}: ${issueRefusalText('en', outcome, input.cn).replaceAll('`', '')} (${outcome.reason})\n`,
@@ -61,33 +66,6 @@ export async function certificateAdd(
       `${outcome.cn}: certificate registered (SHA-256 ${outcome.certificate.sha256}, expires ${expires}); ` +
         'the renewal is complete and the next one is planned.\n',
     );
-    const slack = input.config.slack;
-    if (outcome.applicationId && slack.kind !== 'dry-run') {
-      // Same follow-up as the button: the ops message shows it, the customer's thread is told.
-      const logger = createLogger(input.config.logLevel);
-      const client = createSlackWebClient({
-        token: slack.botToken,
-        slackApiUrl: input.config.slackApiUrl,
-        logger,
-      });
-      const current = await refreshOpsMessage({
-        client,
-        db: connection.db,
-        applicationId: outcome.applicationId,
-        locale: input.config.locale,
-        logger,
-      });
-      if (current) {
-        await tellCustomer({
-          client,
-          application: current,
-          fallbackLocale: input.config.locale,
-          text: (locale) =>
-            customerIssuedReply({ cn: outcome.cn, notAfter: outcome.certificate.notAfter, locale }),
-          logger,
-        });
-      }
-    }
     return 0;
   } finally {
     await connection.close();

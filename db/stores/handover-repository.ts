@@ -7,8 +7,8 @@ import type {
 } from '../../domain/ports/handover.ts';
 import type { Claim } from '../../domain/ports/outbox.ts';
 import type { Executor } from '../server/connection.ts';
-import { loadOpsApplication } from './handover-applications.ts';
 import { toHandoverEvent } from './handover-outbox.ts';
+import { loadOpsApplication } from './operations-repository.ts';
 import { stillOurs } from './outbox-queues.ts';
 
 type Json = Record<string, unknown>;

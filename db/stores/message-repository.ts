@@ -3,9 +3,9 @@ import type { MessageRepositories, OutboxMessage } from '../../domain/ports/mess
 import { OPS_LANE } from '../../domain/ports/outbox.ts';
 import type { Executor } from '../server/connection.ts';
 import { CONTRACT_FACTS_COLUMNS, toContractFacts } from './contract-facts.ts';
-import { loadOpsApplication } from './handover-applications.ts';
 import { opsMessageOfApplication } from './handover-outbox.ts';
 import { loadNoticeContexts } from './notices-outbox.ts';
+import { loadOpsApplication } from './operations-repository.ts';
 import { stillOurs } from './outbox-queues.ts';
 
 /** The outbox's messages (`outbox_messages`): a customer message goes where the cycle's thread is. */

@@ -16,6 +16,7 @@ import {
   setCycleParentMessage,
   withLaterAnnouncementDue,
 } from './notices-outbox.ts';
+import { operationsRepository } from './operations-repository.ts';
 import { findCycle, recordAudit, saveTransition, updateCycle } from './renewal-cycles.ts';
 import { contractsMissingPlan, planRenewals } from './renewal-planning.ts';
 
@@ -76,6 +77,7 @@ function repositoriesOn(ex: Executor, options: StoreOptions, enqueued: () => voi
       markDelivered: (claim, outcome) => markHandoverDelivered(ex, claim, outcome),
     },
     messages: messageRepository(ex, enqueued),
+    operations: operationsRepository(ex),
   };
 }
 

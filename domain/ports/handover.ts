@@ -1,3 +1,4 @@
+import type { ApplicationProgress } from '../rules/application-progress.ts';
 import type { Applicant, ApplicationKind, Ca, Category, CsrMethod, Locale } from '../rules/contract-terms.ts';
 import type { CycleState } from '../rules/cycle-vocabulary.ts';
 import type { Claim } from './outbox.ts';
@@ -126,20 +127,7 @@ export type HandoverResult =
       readonly uncertain?: boolean;
     };
 
-export type ProgressStatus = 'submitted' | 'issued' | 'rejected';
-
-/** What the provider's staff did with an application (null: nothing yet). */
-export type ApplicationProgress = {
-  readonly status: ProgressStatus;
-  readonly submittedAt: Date | null;
-  readonly submittedBy: string | null;
-  readonly issuedAt: Date | null;
-  readonly issuedBy: string | null;
-  readonly certificateId: string | null;
-  readonly rejectedAt: Date | null;
-  readonly rejectedBy: string | null;
-  readonly rejectionReason: string | null;
-};
+export type { ApplicationProgress, ProgressStatus } from '../rules/application-progress.ts';
 
 /** An application as the operations channel shows it, with where the customer reads about it. */
 export type OpsApplication = {
@@ -148,6 +136,8 @@ export type OpsApplication = {
   readonly event: HandoverEvent;
   readonly progress: ApplicationProgress | null;
   readonly contract: { readonly id: string; readonly cn: string; readonly slackChannelId: string };
+  /** The renewal cycle the application belongs to (its customer's thread); null for none. */
+  readonly cycleId: string | null;
   /** The customer's thread: the cycle's parent message, once a notice was posted. */
   readonly thread: { readonly channel: string; readonly ts: string } | null;
   readonly customerLocale: Locale | null;

@@ -7,13 +7,15 @@ import type { HandoverRepositories } from './handover.ts';
 import type { KeyMaker } from './keys.ts';
 import type { MessageRepositories } from './messages.ts';
 import type { NoticeRepositories } from './notices.ts';
+import type { OperationsRepositories } from './operations.ts';
 import type { CommonRepositories, Store } from './store.ts';
 
 export type Repositories = CommonRepositories &
   NoticeRepositories &
   ApplicationRepositories &
   HandoverRepositories &
-  MessageRepositories;
+  MessageRepositories &
+  OperationsRepositories;
 
 /** Everything a listener's use-case may talk to: storage, keys, live DNS. */
 export type KigenPorts = {

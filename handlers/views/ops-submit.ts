@@ -5,207 +5,132 @@ import type {
   ViewOutput,
   ViewSubmitAction,
 } from '@slack/bolt';
+import { z } from 'zod';
 import { formatTokyoDateTime, type Locale } from '../../bot/i18n/locale.ts';
 import { operationsText } from '../../bot/i18n/operations.ts';
-import { refreshNotice } from '../../bot/slack/notice-refresh.ts';
-import { refreshOpsMessage, tellCustomer } from '../../bot/slack/ops-announce.ts';
 import { codeSpan } from '../../bot/views/mrkdwn.ts';
-import { customerIssuedReply, customerRejectedReply } from '../../bot/views/operations/ops-message.ts';
 import {
   issueRefusalText,
   OPS_FIELD_LIMITS,
   OPS_FIELDS,
   OPS_VIEWS,
   opsMessageModal,
+  opsRefusalText,
   parseOpsMetadata,
 } from '../../bot/views/operations/ops-modals.ts';
-import { loadDecisionContext } from '../../db/stores/decisions.ts';
-import {
-  loadOpsApplication,
-  markRejected,
-  registerIssuedCertificate,
-} from '../../db/stores/handover-applications.ts';
-import { recordAudit } from '../../db/stores/renewal-cycles.ts';
+import type { StaffActor } from '../../domain/ports/operations.ts';
+import { registerIssuedCertificate } from '../../domain/use-cases/register-issued-certificate.ts';
+import { rejectApplication } from '../../domain/use-cases/reject-application.ts';
 import type { HandlerDeps } from '../kit/deps.ts';
 
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-/** The typed text of one of our text inputs; null when the field is not what we sent. */
+/** What Slack sends for our one text input: a plain_text_input whose value is text (or absent). */
+const fieldSchema = z.object({ type: z.string().max(64), value: z.string().max(200_000).nullish() });
+const stateSchema = z.record(z.string().max(255), z.record(z.string().max(255), fieldSchema));
+
+/** The typed text of the modal's input ('' when empty); null when the field is not what we sent. */
 function textOf(view: ViewOutput, blockId: string): string | null {
-  const field = Object.values(view.state?.values?.[blockId] ?? {})[0] as
-    | { type?: string; value?: unknown }
-    | undefined;
+  const state = stateSchema.safeParse(view.state?.values ?? {});
+  if (!state.success) return null;
+  const field = Object.values(state.data[blockId] ?? {})[0];
   if (!field) return '';
-  if (field.type !== 'plain_text_input') return null;
-  return typeof field.value === 'string' ? field.value : '';
+  return field.type === 'plain_text_input' ? (field.value ?? '') : null;
 }
 
 /**
- * Staff checks and the application, for both modals: the check is repeated on submission (a modal
- * may outlive a membership, and a submission can be forged without the button). A refusal is answered
- * in the modal (and a non-staff one recorded); then null.
+ * What both modals read: the user (staff or not: asked again on submission, a modal may outlive a
+ * membership and a submission can be forged without the button), the application and the typed text.
+ * Null (answered already) when the submission is not one of ours.
  */
-async function prepare(
-  deps: HandlerDeps,
-  args: SubmitArgs,
-  opsView: (typeof OPS_VIEWS)[keyof typeof OPS_VIEWS],
-  field: string,
-  max: number,
-  now: Date,
-) {
+async function read(deps: HandlerDeps, args: SubmitArgs, field: string, max: number) {
   const { ack, body, view, client } = args;
   const userId = body.user.id;
-  const ops = deps.operations;
-  const metadata = parseOpsMetadata(view.private_metadata);
   const [locale, staff] = await Promise.all([
     deps.userLocale(client, userId),
-    ops ? ops.staff.isStaff(client, userId) : Promise.resolve(false),
+    deps.operations ? deps.operations.staff.isStaff(client, userId) : Promise.resolve(false),
   ]);
-  const t = operationsText[locale];
+  const actor: StaffActor = { kind: 'slack', userId, staff };
+  const metadata = parseOpsMetadata(view.private_metadata);
   const text = textOf(view, field);
-  if (!ops || !staff) {
-    await ack({ response_action: 'update', view: opsMessageModal(locale, t.notStaff) });
-    await recordAudit(deps.db, {
-      actor: userId,
-      action: 'ops.refused',
-      at: now,
-      detail: { view: opsView, reason: 'not_staff', applicationId: metadata?.a ?? null },
-    });
+  const say = (message: string) => ack({ response_action: 'update', view: opsMessageModal(locale, message) });
+  if (staff && (!metadata || text === null)) {
+    await say(operationsText[locale].applicationGone);
     return null;
   }
-  const application = metadata ? await loadOpsApplication(deps.db, metadata.a) : null;
-  if (!application || text === null) {
-    await ack({ response_action: 'update', view: opsMessageModal(locale, t.applicationGone) });
+  // A non-staff submission is refused by the use-case (and audited) before its form is read.
+  const fieldError = !staff
+    ? null
+    : (text ?? '').trim() === ''
+      ? operationsText[locale].errorRequired
+      : (text ?? '').length > max
+        ? operationsText[locale].errorTooLong({ max })
+        : null;
+  if (fieldError) {
+    await ack({ response_action: 'errors', errors: { [field]: fieldError } });
     return null;
   }
-  const message = metadata?.ch && metadata.ts ? { channel: metadata.ch, ts: metadata.ts } : null;
-  return { userId, ops, message, locale, t, text, tooLong: text.length > max, application };
+  return { actor, locale, applicationId: metadata?.a ?? '', text: text ?? '', say };
 }
+
+/** Refusals that are not about the typed text replace the modal; the others go on the field. */
+const SAID_IN_MODAL = new Set(['ops.not_staff', 'ops.application_not_found', 'ops.already_closed']);
 
 export const opsIssuedSubmission =
   (deps: HandlerDeps) =>
   async (args: SubmitArgs): Promise<void> => {
-    const { ack, client, logger } = args;
-    const now = deps.now();
-    const p = await prepare(
-      deps,
-      args,
-      OPS_VIEWS.issued,
-      OPS_FIELDS.certificate,
-      OPS_FIELD_LIMITS.certificate,
-      now,
-    );
-    if (!p) return;
-    const { application } = p;
-    if (p.text.trim() === '' || p.tooLong) {
-      const error = p.tooLong ? p.t.errorTooLong({ max: OPS_FIELD_LIMITS.certificate }) : p.t.errorRequired;
-      await ack({ response_action: 'errors', errors: { [OPS_FIELDS.certificate]: error } });
-      return;
-    }
-    const outcome = await registerIssuedCertificate(deps.db, {
-      target: { applicationId: application.applicationId },
-      pem: p.text,
-      actor: `ops:${p.userId}`,
-      now,
+    const form = await read(deps, args, OPS_FIELDS.certificate, OPS_FIELD_LIMITS.certificate);
+    if (!form) return;
+    const { locale } = form;
+    const result = await registerIssuedCertificate(deps.ports, {
+      actor: form.actor,
+      target: { applicationId: form.applicationId },
+      pem: form.text,
+      now: deps.now(),
       settings: deps.noticeSettings,
     });
-    if (!outcome.ok) {
-      await ack({
+    if (!result.ok) {
+      if (SAID_IN_MODAL.has(result.reason)) return void (await form.say(opsRefusalText(locale, result)));
+      const cn = typeof result.params.contractCn === 'string' ? result.params.contractCn : '';
+      const error = issueRefusalText(locale, result, cn);
+      return void (await args.ack({
         response_action: 'errors',
-        errors: { [OPS_FIELDS.certificate]: issueRefusalText(p.locale, outcome, application.contract.cn) },
-      });
-      return;
+        errors: { [OPS_FIELDS.certificate]: error },
+      }));
     }
-    const cn = codeSpan(outcome.cn);
-    const notAfter = formatTokyoDateTime(outcome.certificate.notAfter, p.locale);
-    await ack({
-      response_action: 'update',
-      view: opsMessageModal(
-        p.locale,
-        outcome.changed ? p.t.issuedDone({ cn, notAfter }) : p.t.issuedUnchanged({ cn }),
-      ),
-    });
-    if (!outcome.changed) return;
-    const current = await refreshOpsMessage({
-      client,
-      db: deps.db,
-      applicationId: application.applicationId,
-      message: p.message,
-      locale: p.ops.locale,
-      logger,
-    });
-    const issuedReply = (locale: Locale) =>
-      customerIssuedReply({ cn: outcome.cn, notAfter: outcome.certificate.notAfter, locale });
-    // The customer's notice itself shows the cycle completed, and its thread says so.
-    const decision = outcome.cycleId ? await loadDecisionContext(deps.db, outcome.cycleId) : null;
-    if (decision) {
-      await refreshNotice(client, {
-        context: decision,
-        cycle: decision.cycle,
-        now,
-        fallbackLocale: deps.locale ?? 'ja',
-        reply: issuedReply,
-        logger,
-      });
-      return;
-    }
-    await tellCustomer({
-      client,
-      application: current ?? application,
-      fallbackLocale: deps.locale ?? 'ja',
-      text: issuedReply,
-      logger,
-    });
+    await form.say(issuedText(locale, result));
+    if (result.changed) deps.wakeOutbox?.();
   };
+
+const issuedText = (
+  locale: Locale,
+  result: {
+    readonly changed: boolean;
+    readonly cn: string;
+    readonly certificate: { readonly notAfter: Date };
+  },
+): string => {
+  const t = operationsText[locale];
+  const cn = codeSpan(result.cn);
+  return result.changed
+    ? t.issuedDone({ cn, notAfter: formatTokyoDateTime(result.certificate.notAfter, locale) })
+    : t.issuedUnchanged({ cn });
+};
 
 export const opsRejectedSubmission =
   (deps: HandlerDeps) =>
   async (args: SubmitArgs): Promise<void> => {
-    const { ack, client, logger } = args;
-    const now = deps.now();
-    const p = await prepare(deps, args, OPS_VIEWS.rejected, OPS_FIELDS.reason, OPS_FIELD_LIMITS.reason, now);
-    if (!p) return;
-    const { application } = p;
-    const reason = p.text.trim();
-    if (reason === '' || p.tooLong) {
-      const error = p.tooLong ? p.t.errorTooLong({ max: OPS_FIELD_LIMITS.reason }) : p.t.errorRequired;
-      await ack({ response_action: 'errors', errors: { [OPS_FIELDS.reason]: error } });
-      return;
-    }
-    const outcome = await markRejected(deps.db, {
-      applicationId: application.applicationId,
-      actor: `ops:${p.userId}`,
-      reason,
-      now,
+    const form = await read(deps, args, OPS_FIELDS.reason, OPS_FIELD_LIMITS.reason);
+    if (!form) return;
+    const result = await rejectApplication(deps.ports, {
+      actor: form.actor,
+      applicationId: form.applicationId,
+      reason: form.text.trim(),
+      now: deps.now(),
     });
-    if (!outcome.ok) {
-      const status = outcome.progress?.status ?? '';
-      await ack({
-        response_action: 'update',
-        view: opsMessageModal(p.locale, p.t.alreadyClosed({ status: p.t.statusName[status] ?? status })),
-      });
-      return;
-    }
-    await ack({
-      response_action: 'update',
-      view: opsMessageModal(p.locale, p.t.rejectedDone({ cn: codeSpan(application.contract.cn) })),
-    });
-    if (!outcome.changed) return;
-    await refreshOpsMessage({
-      client,
-      db: deps.db,
-      applicationId: application.applicationId,
-      message: p.message,
-      locale: p.ops.locale,
-      logger,
-    });
-    await tellCustomer({
-      client,
-      application,
-      fallbackLocale: deps.locale ?? 'ja',
-      text: (locale) => customerRejectedReply({ cn: application.contract.cn, reason, locale }),
-      logger,
-    });
+    if (!result.ok) return void (await form.say(opsRefusalText(form.locale, result)));
+    await form.say(operationsText[form.locale].rejectedDone({ cn: codeSpan(result.contract.cn) }));
+    if (result.changed) deps.wakeOutbox?.();
   };
 
 export function register(app: App, deps: HandlerDeps): void {

@@ -795,13 +795,17 @@ describe('a proxy contract renewed by a group admin, issued through the operatio
       { kind: 'reissue_due', dueAt: new Date('2027-05-25T00:00:00Z'), cycleId: null },
     ]);
 
-    await waitFor('the customer reply', () => since(mark, 'chat.postMessage', CH.renew).length === 1);
+    // What is told to whom comes from the outbox, in the transaction of the fact: the operations
+    // message re-rendered, and the customer's notice re-rendered with a reply in its thread.
+    expect(since(mark, 'chat.postMessage', CH.renew)).toEqual([]);
+    expect(await deliver()).toMatchObject({ messages: { done: 2, failed: 0, retried: 0 } });
+    expect(since(mark, 'chat.postMessage', CH.renew)).toHaveLength(1);
     const told = since(mark, 'chat.postMessage', CH.renew)[0];
     expect(told?.params.thread_ts).toBe(parent.renew?.ts);
     expect(String(told?.params.text)).toContain(
       `\`${CN.renew}\` の新しい証明書が発行されました（有効期限 ${jst(newExpiry)}）`,
     );
-    await waitFor('the ops message edit', () => since(mark, 'chat.update', OPS_CHANNEL).length === 1);
+    expect(since(mark, 'chat.update', OPS_CHANNEL)).toHaveLength(1);
     const opsUpdate = since(mark, 'chat.update', OPS_CHANNEL)[0];
     expect(opsUpdate?.params.ts).toBe(opsMessage?.ts);
     expect(textsOf(opsUpdate?.params.blocks)).toContain('発行済みの証明書を登録しました');

@@ -172,7 +172,12 @@ export function recordSlackCalls(): { readonly calls: SlackCall[]; of(method: st
         const view = params.view as Record<string, unknown> | undefined;
         return method.startsWith('views.')
           ? { ok: true, view: { ...view, id: 'V0MODAL', hash: `hash-${calls.length}` } }
-          : { ok: true, channel: CHANNEL, ts: `1764000001.${String(calls.length).padStart(6, '0')}` };
+          : {
+              ok: true,
+              // Slack answers with the channel the message is in.
+              channel: typeof params.channel === 'string' ? params.channel : CHANNEL,
+              ts: `1764000001.${String(calls.length).padStart(6, '0')}`,
+            };
       });
   }
   return { calls, of: (method) => calls.filter((c) => c.method === method) };

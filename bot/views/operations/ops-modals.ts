@@ -1,6 +1,7 @@
 import type { types as slack } from '@slack/bolt';
-import type { IssueReason } from '../../../db/stores/handover-applications.ts';
+import { z } from 'zod';
 import type { CertificateParseReason } from '../../../domain/index.ts';
+import type { IssueReason } from '../../../domain/ports/operations.ts';
 import type { Locale } from '../../i18n/locale.ts';
 import { operationsText } from '../../i18n/operations.ts';
 import { codeSpan, limitText } from '../mrkdwn.ts';
@@ -94,18 +95,43 @@ export function opsMessageModal(locale: Locale, text: string): slack.ModalView {
   };
 }
 
+const metadataSchema = z.object({
+  a: z.string().max(64),
+  ch: z.string().max(64).optional(),
+  ts: z.string().max(64).optional(),
+});
+
+/** The modal's private_metadata as we wrote it; null when it is not (forged, or from another version). */
 export function parseOpsMetadata(text: string | undefined): OpsModalMetadata | null {
+  let json: unknown;
   try {
-    const parsed = JSON.parse(text ?? '') as Record<string, unknown>;
-    if (typeof parsed.a !== 'string' || parsed.a.length > 64) return null;
-    return {
-      a: parsed.a,
-      ...(typeof parsed.ch === 'string' && typeof parsed.ts === 'string'
-        ? { ch: parsed.ch, ts: parsed.ts }
-        : {}),
-    };
+    json = JSON.parse(text ?? '');
   } catch {
     return null;
+  }
+  const parsed = metadataSchema.safeParse(json);
+  if (!parsed.success) return null;
+  const { a, ch, ts } = parsed.data;
+  return { a, ...(ch !== undefined && ts !== undefined ? { ch, ts } : {}) };
+}
+
+/** Why a staff action was refused (a button, the rejection modal), in the staff member's language. */
+export function opsRefusalText(
+  locale: Locale,
+  refusal: { readonly reason: IssueReason; readonly params: Readonly<Record<string, unknown>> },
+): string {
+  const t = operationsText[locale];
+  switch (refusal.reason) {
+    case 'ops.not_staff':
+      return t.notStaff;
+    case 'ops.application_not_found':
+      return t.applicationGone;
+    case 'ops.already_closed': {
+      const status = String(refusal.params.status ?? '');
+      return t.alreadyClosed({ status: t.statusName[status] ?? status });
+    }
+    default:
+      return issueRefusalText(locale, refusal, '');
   }
 }
 
@@ -125,6 +151,9 @@ export function issueRefusalText(
       return t.issue['ops.contract_not_found']({ cn });
     case 'ops.no_open_application':
       return t.issue['ops.no_open_application']({ cn });
+    case 'ops.not_staff':
+    case 'ops.already_closed':
+      return opsRefusalText(locale, refusal);
     case 'ops.public_key_mismatch':
     case 'ops.certificate_expired':
     case 'ops.certificate_not_newer':
