@@ -12,11 +12,21 @@ const T0 = new Date('2026-12-01T01:00:00Z');
 const T1 = new Date('2026-12-02T01:00:00Z');
 
 const submit: ProgressStep = { type: 'submit', by: 'ops:U0STAFF', at: T0 };
-const reject = (reason = 'DCV expired'): ProgressStep => ({ type: 'reject', by: 'ops:U0STAFF', at: T1, reason });
-const issue = (certificateId = 'cert-1'): ProgressStep => ({ type: 'issue', by: 'cli', at: T1, certificateId });
+const reject = (reason = 'DCV expired'): ProgressStep => ({
+  type: 'reject',
+  by: 'ops:U0STAFF',
+  at: T1,
+  reason,
+});
+const issue = (certificateId = 'cert-1'): ProgressStep => ({
+  type: 'issue',
+  by: 'cli',
+  at: T1,
+  certificateId,
+});
 
 /** The progress after the steps, each of which must be accepted. */
-function after(...steps: ProgressStep[]): ApplicationProgress | null {
+function progressAfter(...steps: ProgressStep[]): ApplicationProgress | null {
   let progress: ApplicationProgress | null = null;
   for (const step of steps) {
     const moved = advanceProgress(progress, step);
@@ -48,17 +58,17 @@ describe('the application progress (submitted → issued | rejected)', () => {
   });
 
   it('the same step again changes nothing (a double click, Slack’s retry)', () => {
-    const submitted = after(submit);
+    const submitted = progressAfter(submit);
     expect(advanceProgress(submitted, { ...submit, at: T1, by: 'ops:U0OTHER' })).toEqual({
       ok: true,
       value: { changed: false, progress: submitted },
     });
-    const rejected = after(submit, reject());
+    const rejected = progressAfter(submit, reject());
     expect(advanceProgress(rejected, reject('another reason'))).toEqual({
       ok: true,
       value: { changed: false, progress: rejected },
     });
-    const issued = after(issue('cert-1'));
+    const issued = progressAfter(issue('cert-1'));
     expect(advanceProgress(issued, issue('cert-1'))).toEqual({
       ok: true,
       value: { changed: false, progress: issued },
@@ -66,7 +76,7 @@ describe('the application progress (submitted → issued | rejected)', () => {
   });
 
   it('issued keeps when it was submitted and by whom, and names its certificate', () => {
-    expect(after(submit, issue('cert-9'))).toMatchObject({
+    expect(progressAfter(submit, issue('cert-9'))).toMatchObject({
       status: 'issued',
       submittedAt: T0,
       submittedBy: 'ops:U0STAFF',
@@ -77,40 +87,46 @@ describe('the application progress (submitted → issued | rejected)', () => {
   });
 
   it('submitting is optional: an open application may be issued or rejected at once', () => {
-    expect(after(issue())?.status).toBe('issued');
-    expect(after(reject('CA refused'))).toMatchObject({ status: 'rejected', rejectionReason: 'CA refused' });
+    expect(progressAfter(issue())?.status).toBe('issued');
+    expect(progressAfter(reject('CA refused'))).toMatchObject({
+      status: 'rejected',
+      rejectionReason: 'CA refused',
+    });
   });
 
   it('issued and rejected are final: no submit after either, no rejection of an issued application', () => {
-    expect(advanceProgress(after(issue()), submit)).toEqual({
+    expect(advanceProgress(progressAfter(issue()), submit)).toEqual({
       ok: false,
       reason: 'ops.already_closed',
       params: { status: 'issued' },
     });
-    expect(advanceProgress(after(reject()), submit)).toMatchObject({ ok: false, reason: 'ops.already_closed' });
-    expect(advanceProgress(after(submit, issue()), reject())).toMatchObject({
+    expect(advanceProgress(progressAfter(reject()), submit)).toMatchObject({
+      ok: false,
+      reason: 'ops.already_closed',
+    });
+    expect(advanceProgress(progressAfter(submit, issue()), reject())).toMatchObject({
       ok: false,
       reason: 'ops.already_closed',
     });
     expect(isClosed(null)).toBe(false);
-    expect(isClosed(after(submit))).toBe(false);
-    expect(isClosed(after(issue()))).toBe(true);
-    expect(isClosed(after(reject()))).toBe(true);
+    expect(isClosed(progressAfter(submit))).toBe(false);
+    expect(isClosed(progressAfter(issue()))).toBe(true);
+    expect(isClosed(progressAfter(reject()))).toBe(true);
   });
 
   it('a rejected application takes no certificate; an issued one takes no second, other one', () => {
-    expect(advanceProgress(after(submit, reject()), issue())).toEqual({
+    expect(advanceProgress(progressAfter(submit, reject()), issue())).toEqual({
       ok: false,
       reason: 'ops.application_rejected',
     });
-    expect(advanceProgress(after(issue('cert-1')), issue('cert-2'))).toEqual({
+    expect(advanceProgress(progressAfter(issue('cert-1')), issue('cert-2'))).toEqual({
       ok: false,
       reason: 'ops.already_issued',
     });
     expect(issueRefusal(null)).toBeNull();
-    expect(issueRefusal(after(submit))).toBeNull();
-    expect(issueRefusal(after(reject()))).toBe('ops.application_rejected');
-    expect(issueRefusal(after(issue()))).toBe('ops.already_issued');
+    expect(issueRefusal(progressAfter(submit))).toBeNull();
+    expect(issueRefusal(progressAfter(reject()))).toBe('ops.application_rejected');
+    expect(issueRefusal(progressAfter(issue()))).toBe('ops.already_issued');
   });
 });
 
