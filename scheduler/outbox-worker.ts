@@ -101,6 +101,15 @@ export const outboxBackoffMs = (attempts: number, retryAfterMs: number | undefin
   return retryAfterMs !== undefined ? Math.max(retryAfterMs, Math.min(jittered, retryAfterMs * 2)) : jittered;
 };
 
+/** How a failure's log line names an item of each queue. */
+const ITEM_NOUN: Record<QueueName, string> = {
+  notices: 'notice',
+  messages: 'message',
+  handover: 'hand-over event',
+};
+const aboutOf = (outcome: Outcome) =>
+  outcome.kind !== 'done' && outcome.kind !== 'skipped' && outcome.about ? { about: outcome.about } : {};
+
 const defaultPace = (lane: LaneId) => (isSlackLane(lane) ? SLACK_PACE_MS : 0);
 
 const emptySummary = (): OutboxSummary => ({
@@ -187,7 +196,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     let final: Exclude<Outcome, { kind: 'done' }> =
       // A queue whose items are never given up (the hand-over) retries what would fail elsewhere.
       outcome.kind === 'failed' && !queue.canFail
-        ? { kind: 'retry', error: outcome.error, uncertain: false }
+        ? { kind: 'retry', error: outcome.error, uncertain: false, ...aboutOf(outcome) }
         : outcome;
     let nextAttemptAt: Date | null = null;
     if (final.kind === 'retry' && interrupted) {
@@ -201,7 +210,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // an item that may have landed is never given up before it is found or known absent.
       const givesUp = counts && final.retryAfterMs === undefined && !final.uncertain;
       if (queue.canFail && givesUp && claim.attempts >= maxAttempts) {
-        final = { kind: 'failed', error: `${final.error} (after ${claim.attempts} attempts)` };
+        final = {
+          kind: 'failed',
+          error: `${final.error} (after ${claim.attempts} attempts)`,
+          ...aboutOf(final),
+        };
       } else {
         nextAttemptAt = new Date(now.getTime() + backoff(counts ? claim.attempts : 1, final.retryAfterMs));
       }
@@ -213,9 +226,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     else summary.retried++;
     options.onOutcome?.(queue.name, claim, final);
     if (final.kind === 'failed') {
+      // One line that names the item (a notice: its CN, kind and channel) when the handler said which.
       logger.warn(
-        { queue: queue.name, id: claim.id, lane: claim.lane, error: final.error },
-        'outbox item failed',
+        { queue: queue.name, id: claim.id, lane: claim.lane, ...final.about?.fields, error: final.error },
+        final.about
+          ? `${ITEM_NOUN[queue.name]} failed: ${final.about.label}: ${final.error}`
+          : 'outbox item failed',
       );
     } else if (final.kind === 'retry') {
       logger.info(
@@ -223,6 +239,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           queue: queue.name,
           id: claim.id,
           lane: claim.lane,
+          ...final.about?.fields,
           error: final.error,
           nextAttemptAt,
           uncertain: final.uncertain,
