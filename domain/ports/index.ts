@@ -1,8 +1,9 @@
 // The ports of the use-cases, assembled: what the composition root (bot/app) provides to every
 // entry point. Each area declares its repositories beside its use-cases; `Repositories` is all of them,
 // implemented on PostgreSQL by db/stores/store.ts.
-import type { DnsResolver } from '../rules/dcv/resolver.ts';
+
 import type { ApplicationRepositories } from './applications.ts';
+import type { DnsResolver } from './dns.ts';
 import type { HandoverRepositories } from './handover.ts';
 import type { KeyMaker } from './keys.ts';
 import type { MessageRepositories } from './messages.ts';
