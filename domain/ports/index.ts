@@ -6,6 +6,7 @@ import type { ApplicationRepositories } from './applications.ts';
 import type { DnsResolver } from './dns.ts';
 import type { HandoverRepositories } from './handover.ts';
 import type { KeyMaker } from './keys.ts';
+import type { LookupRepositories } from './lookups.ts';
 import type { MessageRepositories } from './messages.ts';
 import type { NoticeRepositories } from './notices.ts';
 import type { CommonRepositories, Store } from './store.ts';
@@ -14,7 +15,8 @@ export type Repositories = CommonRepositories &
   NoticeRepositories &
   ApplicationRepositories &
   HandoverRepositories &
-  MessageRepositories;
+  MessageRepositories &
+  LookupRepositories;
 
 /** Everything a listener's use-case may talk to: storage, keys, live DNS. */
 export type KigenPorts = {
