@@ -25,6 +25,29 @@ export type Scheduler = {
 
 const DEFAULT_LOCK_LIFETIME_MS = 2 * 60_000;
 
+type ErrorEmitter = { on(event: 'error', listener: (error: Error) => void): unknown };
+type PgPool = ErrorEmitter & { on(event: 'connect', listener: (client: ErrorEmitter) => void): unknown };
+
+/**
+ * The backend's `pg` pool (created with the backend, reached through its repository's getPool()):
+ * a connection that PostgreSQL ends (a restart, 57P01) is an 'error' on the pool when idle, and on the
+ * client while checked out (pg-pool listens only to idle ones). With no listener either one ends the
+ * process. The queries on it fail and Agenda retries at its next round; one line says so.
+ */
+function listenForPoolErrors(backend: PostgresBackend, logger: Log): void {
+  const pool = (backend.repository as unknown as { getPool?: () => PgPool | undefined }).getPool?.();
+  if (!pool) throw new Error('@agendajs/postgres-backend: no pg pool to listen to (getPool)');
+  // Never the error object itself: pg's errors can carry the client and its connection parameters.
+  const lost = (error: Error) =>
+    logger.warn(
+      { code: (error as { code?: unknown }).code, reason: error.message },
+      'scheduler: database connection lost',
+    );
+  // Each client has the line; the pool re-emits an idle client's error, which would be a second one.
+  pool.on('connect', (client) => client.on('error', lost));
+  pool.on('error', () => undefined);
+}
+
 /**
  * Agenda runs Kigen's recurring jobs, one replica per run (`every` jobs are one row per name: safe to
  * declare on every replica). Exactly-once work lives in our own tables (the outbox), never in Agenda's
@@ -41,8 +64,10 @@ export async function startScheduler(options: {
 }): Promise<Scheduler> {
   const { logger } = options;
   const clock = options.clock ?? (() => new Date());
+  const backend = new PostgresBackend({ connectionString: options.databaseUrl, disableNotifications: true });
+  listenForPoolErrors(backend, logger);
   const agenda = new Agenda({
-    backend: new PostgresBackend({ connectionString: options.databaseUrl, disableNotifications: true }),
+    backend,
     name: options.name,
     processEvery: options.processEvery ?? '5 seconds',
     defaultLockLifetime: DEFAULT_LOCK_LIFETIME_MS,
