@@ -126,12 +126,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       },
     });
     const client = socket.client;
+    let connectedBefore = false;
     const become = (next: SlackConnection, message: string) => {
       if (stopping || next === connection) return;
       const was = connection;
       connection = next;
-      if (next === 'ok') log.info(was === 'connecting' ? message : `${message} again`);
-      else if (was === 'ok') log.warn(message);
+      if (next === 'ok') {
+        log.info(connectedBefore ? `${message} again` : message);
+        connectedBefore = true;
+      } else if (was === 'ok') log.warn(message);
     };
     client.on('connecting', () => become('connecting', 'Slack Socket Mode connecting'));
     client.on('reconnecting', () => become('connecting', 'Slack Socket Mode reconnecting'));
