@@ -13,7 +13,7 @@ const optionalSecret = z
 const slackToken = (prefix: string, kind: string) =>
   optionalSecret.refine(
     (v) => v === undefined || v.startsWith(prefix),
-    `expected a ${kind} (${prefix}…); check that the two Slack tokens are not swapped`,
+    `expected ${kind} (${prefix}…); check that the two Slack tokens are not swapped`,
   );
 
 /**
@@ -40,12 +40,12 @@ export const configVariables = {
     doc: 'Directory for the embedded PostgreSQL data and the process lock (relative to the working directory).',
   },
   SLACK_BOT_TOKEN: {
-    schema: slackToken('xoxb-', 'bot token'),
+    schema: slackToken('xoxb-', 'a bot token'),
     default: '(none: dry-run)',
     doc: 'Bot token (`xoxb-…`). Without it Kigen runs in dry-run: due notices are printed, nothing is posted.',
   },
   SLACK_APP_TOKEN: {
-    schema: slackToken('xapp-', 'app-level token'),
+    schema: slackToken('xapp-', 'an app-level token'),
     default: '(none)',
     doc: 'App-level token (`xapp-…`, scope `connections:write`): selects Socket Mode.',
   },
