@@ -57,10 +57,10 @@ function readFrames(buffer: Buffer, onFrame: (opcode: number, payload: Buffer) =
  * A local Slack for `kigen start`: the Web API methods Kigen calls (SLACK_API_URL), and for Socket Mode
  * apps.connections.open with a WebSocket that says `hello` (enough of RFC 6455 for @slack/socket-mode:
  * text frames out, pings answered, close). `appToken: 'invalid'` answers invalid_auth, as Slack does
- * for a wrong or revoked app-level token.
+ * for a wrong or revoked app-level token (`revoked …`: from the second apps.connections.open on).
  */
 export async function startSlackStandIn(
-  options: { appToken?: 'valid' | 'invalid' } = {},
+  options: { appToken?: 'valid' | 'invalid' | 'revoked after the first connection' } = {},
 ): Promise<SlackStandIn> {
   const posts: string[] = [];
   const sockets = new Set<Socket>();
@@ -82,7 +82,10 @@ export async function startSlackStandIn(
       };
       if (method === 'apps.connections.open') {
         opened++;
-        if (options.appToken === 'invalid') reply({ ok: false, error: 'invalid_auth' });
+        const refused =
+          options.appToken === 'invalid' ||
+          (options.appToken === 'revoked after the first connection' && opened > 1);
+        if (refused) reply({ ok: false, error: 'invalid_auth' });
         else reply({ ok: true, url: `ws://127.0.0.1:${port}/link/?ticket=${opened}` });
       } else if (method === 'chat.postMessage') {
         posts.push(channel);
@@ -105,7 +108,7 @@ export async function startSlackStandIn(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       pending = readFrames(Buffer.concat([pending, chunk]), (opcode, payload) => {
         if (opcode === 0x9) socket.write(frame(0xa, payload)); // ping: pong

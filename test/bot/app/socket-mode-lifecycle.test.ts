@@ -131,4 +131,20 @@ describe('kigen start in Socket Mode', () => {
     expect(slack.opened()).toBe(1);
     expect(run.lines.map(messageOf)).toContain('Stopped');
   });
+
+  it('an error nothing handles (the token revoked while running: the reconnect is refused) is one line, then the same clean stop, exit 1', async () => {
+    const slack = await startSlackStandIn({ appToken: 'revoked after the first connection' });
+    stands.push(slack);
+    const run = await startSocketMode(slack.url);
+    await waitForLine(run, /^Kigen is running/);
+    slack.dropConnections();
+    expect(await exitWithin(run, 20_000), run.lines.join('\n')).toBe(1);
+    const problems = problemLines(run);
+    expect(problems, run.lines.join('\n')).toHaveLength(1);
+    expect(messageOf(problems[0] ?? '')).toMatch(/^Kigen stops: unhandled rejection: .*invalid_auth/);
+    expect(run.lines.join('\n')).not.toMatch(/\n\s+at |"stack"/);
+    const messages = run.lines.map(messageOf);
+    expect(messages.lastIndexOf('Stopped')).toBeGreaterThan(messages.indexOf(messageOf(problems[0] ?? '')));
+    expect(slack.opened()).toBe(2);
+  }, 30_000);
 });
