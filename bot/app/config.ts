@@ -42,12 +42,12 @@ export const configVariables = {
   SLACK_BOT_TOKEN: {
     schema: slackToken('xoxb-', 'a bot token'),
     default: '(none: dry-run)',
-    doc: 'Bot token (`xoxb-…`). Without it Kigen runs in dry-run: due notices are printed, nothing is posted.',
+    doc: 'Bot token (`xoxb-…`; another kind stops the start). Without it Kigen runs in dry-run: due notices are printed, nothing is posted.',
   },
   SLACK_APP_TOKEN: {
     schema: slackToken('xapp-', 'an app-level token'),
     default: '(none)',
-    doc: 'App-level token (`xapp-…`, scope `connections:write`): selects Socket Mode.',
+    doc: 'App-level token (`xapp-…`, scope `connections:write`; another kind stops the start): selects Socket Mode.',
   },
   SLACK_SIGNING_SECRET: {
     schema: optionalSecret,
@@ -90,7 +90,7 @@ export const configVariables = {
       'expected 32 bytes as base64 or hex, e.g. the output of openssl rand -base64 32',
     ),
     default: '(none)',
-    doc: 'Key that encrypts generated private keys at rest (32 bytes as base64 or hex). Without it Kigen refuses to generate keys.',
+    doc: 'Key that encrypts generated private keys at rest: exactly 32 bytes as base64 or hex (`openssl rand -base64 32`); anything else stops the start. Without it Kigen refuses to generate keys (in Slack mode with proxy contracts: a warning at start, `masterKey` in `/healthz`).',
   },
   KIGEN_DELIVERY_TIME: {
     schema: hhmm.default('09:00'),
