@@ -14,7 +14,7 @@ import {
   messageOf,
   waitForLine,
 } from '../../support/kigen-watch.ts';
-import { type SlackStandIn, startSlackStandIn } from '../../support/slack-stand-in.ts';
+import { type SlackStandIn, startSlackStandIn } from '../../support/socket-mode-stand-in.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 
 const database = useTestDatabase();

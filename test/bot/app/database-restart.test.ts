@@ -19,7 +19,7 @@ import {
   problemLines,
   waitForLine,
 } from '../../support/kigen-watch.ts';
-import { type SlackStandIn, startSlackStandIn } from '../../support/slack-stand-in.ts';
+import { type SlackStandIn, startSlackStandIn } from '../../support/socket-mode-stand-in.ts';
 
 // A PostgreSQL of this file's own, on a fixed port, to stop and start under a running Kigen.
 let root: string;

@@ -13,7 +13,7 @@ import {
   problemLines,
   waitForLine,
 } from '../../support/kigen-watch.ts';
-import { type SlackStandIn, startSlackStandIn, unreachableUrl } from '../../support/slack-stand-in.ts';
+import { type SlackStandIn, startSlackStandIn, unreachableUrl } from '../../support/socket-mode-stand-in.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 
 const database = useTestDatabase();
