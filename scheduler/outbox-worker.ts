@@ -91,6 +91,8 @@ export const SLACK_PACE_MS = 1_100;
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_MAX_MS = 15 * 60_000;
 const STORE_BACKOFF_MAX_MS = 10_000;
+/** The abort reason of the attempts still in flight when `stop`'s grace is over. */
+const SHUTDOWN = new Error('shutdown');
 
 /** Exponential backoff with jitter (half fixed, half random), never sooner than a Retry-After. */
 export const outboxBackoffMs = (attempts: number, retryAfterMs: number | undefined, random: () => number) => {
@@ -98,6 +100,15 @@ export const outboxBackoffMs = (attempts: number, retryAfterMs: number | undefin
   const jittered = exponential / 2 + (random() * exponential) / 2;
   return retryAfterMs !== undefined ? Math.max(retryAfterMs, Math.min(jittered, retryAfterMs * 2)) : jittered;
 };
+
+/** How a failure's log line names an item of each queue. */
+const ITEM_NOUN: Record<QueueName, string> = {
+  notices: 'notice',
+  messages: 'message',
+  handover: 'hand-over event',
+};
+const aboutOf = (outcome: Outcome) =>
+  outcome.kind !== 'done' && outcome.kind !== 'skipped' && outcome.about ? { about: outcome.about } : {};
 
 const defaultPace = (lane: LaneId) => (isSlackLane(lane) ? SLACK_PACE_MS : 0);
 
@@ -174,6 +185,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     outcome: Outcome,
     now: Date,
     summary: OutboxSummary,
+    interrupted = false,
   ): Promise<Outcome> => {
     if (outcome.kind === 'done') {
       if (outcome.recorded) summary.done++;
@@ -184,16 +196,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     let final: Exclude<Outcome, { kind: 'done' }> =
       // A queue whose items are never given up (the hand-over) retries what would fail elsewhere.
       outcome.kind === 'failed' && !queue.canFail
-        ? { kind: 'retry', error: outcome.error, uncertain: false }
+        ? { kind: 'retry', error: outcome.error, uncertain: false, ...aboutOf(outcome) }
         : outcome;
     let nextAttemptAt: Date | null = null;
-    if (final.kind === 'retry') {
+    if (final.kind === 'retry' && interrupted) {
+      // Our shutdown stopped the attempt, not the item: no attempt of its, and no backoff, so that
+      // another replica carries on at once (looking first, when the attempt may have landed).
+      final = { ...final, countsAsAttempt: false };
+      nextAttemptAt = now;
+    } else if (final.kind === 'retry') {
       const counts = final.countsAsAttempt ?? true;
       // Rate limits and look-ups are waited out, never held against the item (nothing is dropped), and
       // an item that may have landed is never given up before it is found or known absent.
       const givesUp = counts && final.retryAfterMs === undefined && !final.uncertain;
       if (queue.canFail && givesUp && claim.attempts >= maxAttempts) {
-        final = { kind: 'failed', error: `${final.error} (after ${claim.attempts} attempts)` };
+        final = {
+          kind: 'failed',
+          error: `${final.error} (after ${claim.attempts} attempts)`,
+          ...aboutOf(final),
+        };
       } else {
         nextAttemptAt = new Date(now.getTime() + backoff(counts ? claim.attempts : 1, final.retryAfterMs));
       }
@@ -205,9 +226,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     else summary.retried++;
     options.onOutcome?.(queue.name, claim, final);
     if (final.kind === 'failed') {
+      // One line that names the item (a notice: its CN, kind and channel) when the handler said which.
       logger.warn(
-        { queue: queue.name, id: claim.id, lane: claim.lane, error: final.error },
-        'outbox item failed',
+        { queue: queue.name, id: claim.id, lane: claim.lane, ...final.about?.fields, error: final.error },
+        final.about
+          ? `${ITEM_NOUN[queue.name]} failed: ${final.about.label}: ${final.error}`
+          : 'outbox item failed',
       );
     } else if (final.kind === 'retry') {
       logger.info(
@@ -215,6 +239,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           queue: queue.name,
           id: claim.id,
           lane: claim.lane,
+          ...final.about?.fields,
           error: final.error,
           nextAttemptAt,
           uncertain: final.uncertain,
@@ -225,8 +250,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return final;
   };
 
-  /** One attempt, aborted after the timeout; a handler that throws has an unknown outcome. */
-  const attempt = async (handle: OutboxHandler, claim: Claim, now: Date): Promise<Outcome> => {
+  /**
+   * One attempt, aborted after the timeout; a handler that throws has an unknown outcome.
+   * `interrupted`: aborted by our shutdown.
+   */
+  const attempt = async (
+    handle: OutboxHandler,
+    claim: Claim,
+    now: Date,
+  ): Promise<{ outcome: Outcome; interrupted: boolean }> => {
     const controller = new AbortController();
     inFlight.add(controller);
     const timer = setTimeout(() => controller.abort(new Error('attempt_timeout')), attemptTimeoutMs);
@@ -243,13 +275,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           controller.signal.addEventListener('abort', onAbort, { once: true });
         }),
       ]);
-      return outcome;
+      return { outcome, interrupted: controller.signal.reason === SHUTDOWN };
     } catch (error) {
       logger.error({ err: error, id: claim.id, lane: claim.lane }, 'outbox handler threw');
       return {
-        kind: 'retry',
-        error: `handler_error: ${(error as Error)?.message ?? error}`,
-        uncertain: true,
+        outcome: {
+          kind: 'retry',
+          error: `handler_error: ${(error as Error)?.message ?? error}`,
+          uncertain: true,
+        },
+        interrupted: controller.signal.reason === SHUTDOWN,
       };
     } finally {
       clearTimeout(timer);
@@ -290,9 +325,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           await next.entry.queue.release(next.claim, now);
           return;
         }
-        const outcome = await attempt(next.entry.handle, next.claim, now);
+        const { outcome, interrupted } = await attempt(next.entry.handle, next.claim, now);
         const settledAt = once ? once.now : clock();
-        const final = await settle(next.entry.queue, next.claim, outcome, settledAt, summary);
+        const final = await settle(next.entry.queue, next.claim, outcome, settledAt, summary, interrupted);
         const pace = wrotePace(state.lane, final);
         const retryAfter = final.kind === 'retry' ? (final.retryAfterMs ?? 0) : 0;
         state.pacedUntil = settledAt.getTime() + Math.max(pace, retryAfter);
@@ -423,7 +458,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       clearTimeout(timer);
       if (timedOut) {
         logger.warn({ inFlight: inFlight.size }, 'outbox: attempts still running at shutdown; aborting them');
-        for (const controller of inFlight) controller.abort(new Error('shutdown'));
+        for (const controller of inFlight) controller.abort(SHUTDOWN);
         await Promise.allSettled([...laneLoops]);
       }
       if (heartbeat) clearInterval(heartbeat);

@@ -115,6 +115,11 @@ export const configVariables = {
     default: '0',
     doc: 'In dry-run, `1` also prints the Block Kit JSON of each notice.',
   },
+  KIGEN_OUTBOX_LEASE_SECONDS: {
+    schema: z.coerce.number().int().min(5).max(600).default(60),
+    default: '60',
+    doc: 'How long a replica holds a Slack channel’s lane without renewing it: after a kill -9 or an OOM kill, the lanes it held are taken over after this. Renewed every quarter of it.',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     default: 'info',
@@ -254,6 +259,8 @@ function toConfig(env: z.infer<typeof envSchema>, cwd: string) {
       dataDeadlineDays: env.KIGEN_DATA_DEADLINE_DAYS,
     },
     dryRunBlocks: env.KIGEN_DRY_RUN_BLOCKS,
+    /** The outbox engine: lane lease (a dead replica's lanes are back in play after it). */
+    outbox: { leaseMs: env.KIGEN_OUTBOX_LEASE_SECONDS * 1000 },
     logLevel: env.LOG_LEVEL,
     /** Hand-over to the provider's back office (issue 7). */
     operations: {

@@ -131,7 +131,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     slackInteractions: new Counter({
       name: 'kigen_slack_interactions_total',
-      help: 'Slack requests handled, by type and outcome (ok, error, unacked).',
+      help: 'Slack requests handled, by type and outcome (ok, error, unhandled: nothing listens for it, acknowledged empty).',
       labelNames: ['type', 'outcome'],
       registers: [registry],
     }),

@@ -114,7 +114,7 @@ export function createOutbox(setup: OutboxSetup): Outbox {
     defaultLocale: config.locale,
     boards: { notices: noticeBoard, messages: messageBoard, ops, webhook: hook },
     logger,
-    ...(setup.worker ? { worker: setup.worker } : {}),
+    worker: { leaseMs: config.outbox.leaseMs, ...setup.worker },
   });
   return { store, keys, worker, dryRun: null };
 }

@@ -1,4 +1,4 @@
-import { encryptPrivateKey, generateKeyAndCsr, type MasterKey, parseMasterKey } from '../../domain/index.ts';
+import { encryptPrivateKey, generateKeyAndCsr, parseMasterKey } from '../../domain/index.ts';
 import type { KeyMaker } from '../../domain/ports/keys.ts';
 
 /**

@@ -27,6 +27,7 @@ import { lookupText } from '../i18n/lookups.ts';
 import { createKeyMaker } from '../keys/provider-keys.ts';
 import { observedSlackFetch } from './api-errors.ts';
 import { createOpsStaff } from './ops-staff.ts';
+import { guardEventRequests } from './request-guard.ts';
 import { createUserLocales, type UserLocales } from './user-locale.ts';
 
 export type SlackAppOptions = {
@@ -150,6 +151,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       processBeforeResponse: false,
       logger: boltLogger,
       customRoutes: options.routes ?? [healthRoute(db, log)],
+    });
+    guardEventRequests(receiver, {
+      signingSecret: slack.signingSecret,
+      eventsPath: EVENTS_PATH,
+      logger: log,
     });
     app = new App({ ...common, receiver });
   }

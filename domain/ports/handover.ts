@@ -7,7 +7,7 @@ export type HandoverChannel = 'ops_channel' | 'webhook';
 export type HandoverKind = 'application' | 'opt_out' | 'opt_out_undone';
 export const HANDOVER_CHANNELS: readonly HandoverChannel[] = ['ops_channel', 'webhook'];
 
-/** The snapshot the triggers of migration 0002 store with each event (see kigen_handover_enqueue). */
+/** The snapshot stored with each event when its fact is recorded (db/stores/handover-enqueue.ts). */
 export type HandoverEvent = {
   readonly id: string;
   readonly seq: number;

@@ -1,5 +1,6 @@
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda } from 'agenda';
+import pg from 'pg';
 
 type Log = {
   info(obj: object, msg?: string): void;
@@ -24,29 +25,8 @@ export type Scheduler = {
 };
 
 const DEFAULT_LOCK_LIFETIME_MS = 2 * 60_000;
-
-type ErrorEmitter = { on(event: 'error', listener: (error: Error) => void): unknown };
-type PgPool = ErrorEmitter & { on(event: 'connect', listener: (client: ErrorEmitter) => void): unknown };
-
-/**
- * The backend's `pg` pool (created with the backend, reached through its repository's getPool()):
- * a connection that PostgreSQL ends (a restart, 57P01) is an 'error' on the pool when idle, and on the
- * client while checked out (pg-pool listens only to idle ones). With no listener either one ends the
- * process. The queries on it fail and Agenda retries at its next round; one line says so.
- */
-function listenForPoolErrors(backend: PostgresBackend, logger: Log): void {
-  const pool = (backend.repository as unknown as { getPool?: () => PgPool | undefined }).getPool?.();
-  if (!pool) throw new Error('@agendajs/postgres-backend: no pg pool to listen to (getPool)');
-  // Never the error object itself: pg's errors can carry the client and its connection parameters.
-  const lost = (error: Error) =>
-    logger.warn(
-      { code: (error as { code?: unknown }).code, reason: error.message },
-      'scheduler: database connection lost',
-    );
-  // Each client has the line; the pool re-emits an idle client's error, which would be a second one.
-  pool.on('connect', (client) => client.on('error', lost));
-  pool.on('error', () => undefined);
-}
+/** pg_advisory_lock key of Agenda's schema creation ('kigen' + 'agenda' in ASCII, folded to 32 bits). */
+const SCHEMA_LOCK_KEY = 0x6b676164;
 
 /**
  * Agenda runs Kigen's recurring jobs, one replica per run (`every` jobs are one row per name: safe to
@@ -64,10 +44,28 @@ export async function startScheduler(options: {
 }): Promise<Scheduler> {
   const { logger } = options;
   const clock = options.clock ?? (() => new Date());
-  const backend = new PostgresBackend({ connectionString: options.databaseUrl, disableNotifications: true });
-  listenForPoolErrors(backend, logger);
+  // Our own pool, so that it has error listeners: a connection the server ends (a PostgreSQL restart,
+  // 57P01) is an 'error' event on its client, which pg-pool re-emits on the pool while the client is
+  // idle and not at all while it is checked out; with no listener either one ends the process. Each
+  // client gets one (one line per lost connection), the pool a silent one for the re-emitted error.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3 });
+  // Never the error object itself: pg's errors can carry the client and its connection parameters.
+  const lost = (error: Error) =>
+    logger.warn(
+      { err: { message: error.message, code: (error as { code?: string }).code } },
+      'scheduler: database connection lost; it reconnects by itself',
+    );
+  pool.on('connect', (client) => client.on('error', lost));
+  pool.on('error', () => undefined);
+  try {
+    await ensureAgendaSchema(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   const agenda = new Agenda({
-    backend,
+    // The backend connects in Agenda's constructor; the schema is there already (ensureAgendaSchema).
+    backend: new PostgresBackend({ pool, disableNotifications: true, ensureSchema: false }),
     name: options.name,
     processEvery: options.processEvery ?? '5 seconds',
     defaultLockLifetime: DEFAULT_LOCK_LIFETIME_MS,
@@ -82,8 +80,13 @@ export async function startScheduler(options: {
       lockLifetime: job.lockLifetimeMs ?? DEFAULT_LOCK_LIFETIME_MS,
     });
   }
-  await agenda.start();
-  for (const job of options.jobs) await agenda.every(job.every, job.name);
+  try {
+    await agenda.start();
+    for (const job of options.jobs) await agenda.every(job.every, job.name);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   const state = { running: true };
   logger.info({ jobs: options.jobs.map((j) => j.name) }, 'scheduler started');
   return {
@@ -96,6 +99,30 @@ export async function startScheduler(options: {
       if (drained.timedOut)
         logger.warn({ running: drained.running }, 'scheduler: jobs still running at shutdown');
       state.running = false;
+      // The backend does not end a pool it was given.
+      await pool.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Agenda's backend creates its table, indexes and trigger when it connects (in Agenda's constructor),
+ * without a lock: replicas started together on an empty database collide on duplicate `pg_type` rows,
+ * an unhandled rejection that ends the process. Created here first, one replica at a time, under a
+ * session advisory lock; the backend Agenda runs on then creates nothing.
+ */
+async function ensureAgendaSchema(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
+    try {
+      const backend = new PostgresBackend({ pool, disableNotifications: true });
+      await backend.connect();
+      await backend.disconnect();
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
+  }
 }

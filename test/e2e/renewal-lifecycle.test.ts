@@ -1,9 +1,10 @@
 /**
  * End to end: contracts driven through their whole renewal lifecycle with the real modules wired as
- * `bot/main.ts` wires them — the import, the notice dispatcher with the Slack notice delivery, the Bolt
- * HTTP receiver with every handler, the hand-over dispatcher posting to the operations channel. Only
- * Slack itself is replaced (nock records every Web API call and answers like Slack); time is a value
- * passed to the dispatchers and the handlers' clock, never slept.
+ * `bot/app/main.ts` wires them — the import, the outbox (`createOutbox`: the store, the keys and the one
+ * worker that delivers notices, messages and hand-over events through the Slack boards), the Bolt HTTP
+ * receiver with every handler on the same ports. Only Slack itself is replaced (nock records every Web
+ * API call and answers like Slack); time is a value passed to the worker's runs and the handlers'
+ * clock, never slept.
  */
 import { and, asc, eq } from 'drizzle-orm';
 import nock from 'nock';
@@ -11,8 +12,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { type Config, loadConfig } from '../../bot/app/config.ts';
-import { createNoticeDelivery } from '../../bot/app/notice-delivery.ts';
-import { createHandoverFromConfig } from '../../bot/app/ops-handover.ts';
+import { createOutbox } from '../../bot/app/outbox.ts';
 import { formatTokyoDateTime } from '../../bot/i18n/locale.ts';
 import { createSlackApp, type SlackApp } from '../../bot/slack/slack-app.ts';
 import { DECISION_VIEWS } from '../../bot/views/decisions/modal-parts.ts';
@@ -26,14 +26,15 @@ import {
   auditEvents,
   certificates,
   contracts,
+  handoverDeliveries,
+  handoverEvents,
   notices,
   renewalCycles,
 } from '../../db/schema.ts';
 import { renewalApplicationsOfCycle } from '../../db/stores/decisions.ts';
-import { setHandoverChannels } from '../../db/stores/handover-outbox.ts';
 import { createNodeDnsResolver, decryptPrivateKey, parseCsr, parseMasterKey } from '../../domain/index.ts';
-import { createNoticeDispatcher, type NoticeDispatcher } from '../../scheduler/dispatch-notices.ts';
-import type { HandoverDispatcher } from '../../scheduler/handover-dispatch.ts';
+import type { Outcome, QueueName } from '../../domain/ports/outbox.ts';
+import type { OutboxSummary, OutboxWorker } from '../../scheduler/outbox-worker.ts';
 import { type FieldValue, submitView, textsOf } from '../handlers/decision-harness.ts';
 import {
   type Answer,
@@ -205,18 +206,40 @@ let config: Config;
 let slack: SlackApp;
 let port: number;
 let dns: TestDnsServer;
-let dispatcher: NoticeDispatcher;
-let handover: HandoverDispatcher;
+let worker: OutboxWorker;
 const logs: { level: number; msg: string }[] = [];
 
-/** The scheduler's notice sweep at `at` (Agenda runs it every 10 s with the wall clock). */
-async function sweepAt(at: Date) {
-  clock = at;
-  return dispatcher.dispatchDue(at);
+type Counts = { done: number; skipped: number; failed: number; retried: number };
+/** What one run of the outbox did, in total and per queue (notices, messages, hand-over events). */
+type Run = OutboxSummary & { readonly [queue in QueueName]: Counts };
+let outcomes: { queue: QueueName; outcome: Outcome }[] = [];
+
+/**
+ * The outbox worker's run at `clock`: everything ready then (the replica's worker runs by itself,
+ * woken by each enqueue; here it is driven, with the clock of the story).
+ */
+async function deliver(): Promise<Run> {
+  outcomes = [];
+  const summary = await worker.runUntilIdle(clock);
+  const of = (queue: QueueName): Counts => {
+    const mine = outcomes.filter((o) => o.queue === queue).map((o) => o.outcome);
+    const count = (kind: Outcome['kind']) => mine.filter((o) => o.kind === kind).length;
+    return {
+      // Delivered and recorded (a delivery whose claim was lost is in the summary's `lost`).
+      done: mine.filter((o) => o.kind === 'done' && o.recorded).length,
+      skipped: count('skipped'),
+      failed: count('failed'),
+      retried: count('retry'),
+    };
+  };
+  return { ...summary, notices: of('notices'), messages: of('messages'), handover: of('handover') };
 }
 
-/** The scheduler's hand-over sweep. */
-const handOver = () => handover.dispatchDue(() => clock);
+/** The outbox at the instant `at`: the notices due then (and anything else ready). */
+async function sweepAt(at: Date): Promise<Run> {
+  clock = at;
+  return deliver();
+}
 
 beforeAll(async () => {
   const proxyPems = await Promise.all(
@@ -277,30 +300,27 @@ ${indent(byoPem.pem, 14)}
     { level: 'info' },
     { write: (line: string) => logs.push(JSON.parse(line) as { level: number; msg: string }) },
   );
-  // As bot/main.ts: the notice delivery and the hand-over of the scheduler, and the Bolt app.
-  const delivery = createNoticeDelivery({ config, logger, retryConfig: { retries: 0 } });
-  expect(delivery.mode).toBe('slack');
-  dispatcher = createNoticeDispatcher({
+  // As bot/main.ts: the outbox (store, keys, the one worker with the Slack boards), and the Bolt app
+  // on the same ports. Pacing is Slack's concern, not this story's: the lanes are not paced here.
+  const outbox = createOutbox({
+    config,
     db: db(),
-    delivery,
-    mode: 'deliver',
     logger,
-    masterKey: config.masterKey,
-    defaultLocale: config.locale,
+    worker: {
+      paceMs: () => 0,
+      onOutcome: (queue, _claim, outcome) => void outcomes.push({ queue, outcome }),
+    },
   });
-  const configured = createHandoverFromConfig({ config, db: db(), logger });
-  if (!configured) throw new Error('KIGEN_OPS_CHANNEL is set: a hand-over dispatcher is expected');
-  handover = configured;
-  // startScheduler: the triggers hand events over to the channels this process delivers to.
-  await setHandoverChannels(db(), {
-    ops_channel: handover.channels.includes('ops_channel'),
-    webhook: handover.channels.includes('webhook'),
-  });
+  if (!outbox.worker) throw new Error('deliver mode: an outbox worker is expected');
+  worker = outbox.worker;
+  const resolver = createNodeDnsResolver({ servers: [dns.address], timeoutMs: 800 });
   slack = createSlackApp({
     config,
     logger,
     db: db(),
-    resolver: createNodeDnsResolver({ servers: [dns.address], timeoutMs: 800 }),
+    resolver,
+    wakeOutbox: () => worker.wake(),
+    ports: { store: outbox.store, keys: outbox.keys, dns: resolver },
     now: () => clock,
     retryConfig: { retries: 0 },
   });
@@ -432,7 +452,7 @@ const jst = (at: Date) => formatTokyoDateTime(at, 'ja');
 
 // ====================================================================================================
 
-/** The parent message of each cycle, as the dispatcher recorded it. */
+/** The parent message of each cycle, as the outbox recorded it. */
 const parent: Partial<Record<keyof typeof CN, { channel: string; ts: string }>> = {};
 
 describe('import', () => {
@@ -459,7 +479,7 @@ describe('import', () => {
       { kind: 'byo_expiry', dueAt: BYO_EXPIRY.toISOString() },
     ]);
     // Imported history is not handed over again.
-    expect(await handOver()).toMatchObject({ claimed: 0 });
+    expect(await deliver()).toMatchObject({ claimed: 0 });
   });
 });
 
@@ -476,7 +496,7 @@ describe('a proxy contract renewed by a group admin, issued through the operatio
 
   it('at the pre-notice instant the parent message is posted, mentioning both roles, with the three buttons', async () => {
     const summary = await sweepAt(PRE_NOTICE_AT);
-    expect(summary).toMatchObject({ sent: 3, failed: 0, retried: 0 });
+    expect(summary).toMatchObject({ notices: { done: 3, failed: 0, retried: 0 } });
     const cycle = await cycleOf(CN.renew);
     cycleId = cycle.id;
     const [preNotice] = await noticesOf(cycleId);
@@ -520,14 +540,14 @@ describe('a proxy contract renewed by a group admin, issued through the operatio
       parent[key] = { channel: CH[key], ts: other?.ts as string };
       expect((await cycleOf(CN[key])).slackTs).toBe(other?.ts);
     }
-    // A second sweep at the same instant posts nothing again.
+    // A second run at the same instant posts nothing again.
     expect(await sweepAt(PRE_NOTICE_AT)).toMatchObject({ claimed: 0 });
   });
 
   it('at the 30-day instant the parent is re-rendered and a broadcast reply opens the thread', async () => {
     const mark = calls.length;
     const summary = await sweepAt(NOTICE_AT);
-    expect(summary).toMatchObject({ sent: 3, failed: 0 });
+    expect(summary).toMatchObject({ notices: { done: 3, failed: 0 } });
     const updates = since(mark, 'chat.update', CH.renew);
     expect(updates).toHaveLength(1);
     expect(updates[0]?.params).toMatchObject({ channel: CH.renew, ts: parent.renew?.ts });
@@ -630,7 +650,7 @@ describe('a proxy contract renewed by a group admin, issued through the operatio
       renewalDataComplete: true,
     });
 
-    // The parent the dispatcher recorded is edited: no buttons, the decision named.
+    // The parent the outbox recorded is edited: no buttons, the decision named.
     const updates = since(mark, 'chat.update', CH.renew);
     expect(updates).toHaveLength(1);
     expect(updates[0]?.params).toMatchObject({ channel: CH.renew, ts: parent.renew?.ts });
@@ -647,6 +667,19 @@ describe('a proxy contract renewed by a group admin, issued through the operatio
     await waitFor('the ephemeral confirmation', () => since(mark, 'chat.postEphemeral').length === 1);
     expect(since(mark, 'chat.postEphemeral')[0]?.params).toMatchObject({ channel: CH.renew, user: ADMIN });
     for (const call of calls) expect(JSON.stringify(call.params)).not.toContain('PRIVATE KEY');
+    // The hand-over was enqueued with the decision, in its transaction: pending until the outbox runs.
+    expect(
+      await db()
+        .select({
+          kind: handoverEvents.kind,
+          channel: handoverDeliveries.channel,
+          status: handoverDeliveries.status,
+        })
+        .from(handoverDeliveries)
+        .innerJoin(handoverEvents, eq(handoverEvents.id, handoverDeliveries.eventId))
+        .where(eq(handoverEvents.applicationId, applicationId)),
+    ).toEqual([{ kind: 'application', channel: 'ops_channel', status: 'pending' }]);
+    expect(of('chat.postMessage', OPS_CHANNEL)).toEqual([]);
   });
 
   it('a second admin who clicks Renew is told who decided and when', async () => {
@@ -668,8 +701,8 @@ describe('a proxy contract renewed by a group admin, issued through the operatio
 
   it('the hand-over posts the application to the operations channel with the staff’s buttons', async () => {
     const mark = calls.length;
-    const summary = await handOver();
-    expect(summary).toMatchObject({ delivered: 1, retried: 0 });
+    const summary = await deliver();
+    expect(summary).toMatchObject({ handover: { done: 1, retried: 0 } });
     const posts = since(mark, 'chat.postMessage', OPS_CHANNEL);
     expect(posts).toHaveLength(1);
     const text = textsOf(posts[0]?.params.blocks);
@@ -684,7 +717,7 @@ describe('a proxy contract renewed by a group admin, issued through the operatio
     ]);
     expect(buttonValuesOf(posts[0]?.params.blocks)).toEqual([applicationId, applicationId, applicationId]);
     opsMessage = { channel: OPS_CHANNEL, ts: posts[0]?.ts as string };
-    expect(await handOver()).toMatchObject({ claimed: 0 });
+    expect(await deliver()).toMatchObject({ claimed: 0 });
   });
 
   it('staff register the issued certificate: the cycle completes, the next is planned, the customer’s thread is told', async () => {
@@ -782,7 +815,7 @@ describe('a BYO contract whose admin registers the renewed certificate', () => {
   it('at its 90-day instant the byo_notice is posted with the register button', async () => {
     const mark = calls.length;
     const summary = await sweepAt(BYO_NOTICE_AT);
-    expect(summary).toMatchObject({ sent: 1, failed: 0 });
+    expect(summary).toMatchObject({ notices: { done: 1, failed: 0 } });
     const cycle = await cycleOf(CN.byo);
     cycleId = cycle.id;
     const posts = since(mark, 'chat.postMessage', CH.byo);
@@ -855,7 +888,7 @@ describe('a BYO contract whose admin registers the renewed certificate', () => {
     expect(reply?.params.thread_ts).toBe(parent.byo?.ts);
     expect(textsOf(reply?.params.blocks)).toContain(jst(newExpiry));
     // A BYO renewal is the customer's own: nothing for the back office.
-    expect(await handOver()).toMatchObject({ claimed: 0 });
+    expect(await deliver()).toMatchObject({ claimed: 0 });
   });
 });
 
@@ -912,7 +945,7 @@ describe('nobody acts, or someone opts out: the deadlines decide', () => {
 
     // The back office learns all three, in order.
     mark = calls.length;
-    expect(await handOver()).toMatchObject({ delivered: 3 });
+    expect(await deliver()).toMatchObject({ handover: { done: 3, failed: 0, retried: 0 } });
     const headers = since(mark, 'chat.postMessage', OPS_CHANNEL).map(
       (c) => textsOf(c.params.blocks).split('\n')[0],
     );
@@ -922,7 +955,7 @@ describe('nobody acts, or someone opts out: the deadlines decide', () => {
   it('at the decision deadline the buttons close and each thread says what follows; a completed cycle says nothing', async () => {
     const mark = calls.length;
     const summary = await sweepAt(DECISION_DEADLINE);
-    expect(summary).toMatchObject({ sent: 2, failed: 0 });
+    expect(summary).toMatchObject({ notices: { done: 2, failed: 0 } });
 
     const autoUpdate = since(mark, 'chat.update', CH.auto);
     expect(autoUpdate).toHaveLength(1);
@@ -956,10 +989,10 @@ describe('nobody acts, or someone opts out: the deadlines decide', () => {
     expect(await cycleOf(CN.optOut)).toMatchObject({ state: 'opted_out', decision: 'opt_out' });
   });
 
-  it('R-AUTO-2, R-AUTO-3: at the data deadline the dispatcher applies for the auto-renewal and the thread says so', async () => {
+  it('R-AUTO-2, R-AUTO-3: at the data deadline the outbox applies for the auto-renewal and the thread says so', async () => {
     const mark = calls.length;
     const summary = await sweepAt(DATA_DEADLINE);
-    expect(summary).toMatchObject({ sent: 2, failed: 0 });
+    expect(summary).toMatchObject({ notices: { done: 2, failed: 0 } });
     const cycle = await cycleOf(CN.auto);
     expect(cycle).toMatchObject({ state: 'auto_renewal_requested' });
     const autos = await renewalApplicationsOfCycle(db(), cycle.id);
@@ -994,19 +1027,22 @@ describe('nobody acts, or someone opts out: the deadlines decide', () => {
       '更新は行いません',
     );
 
-    // The auto-renewal goes to the back office like any application.
-    const handMark = calls.length;
-    expect(await handOver()).toMatchObject({ delivered: 1 });
-    const ops = since(handMark, 'chat.postMessage', OPS_CHANNEL);
+    // The auto-renewal goes to the back office like any application: enqueued with it, in the same
+    // transaction, and handed over by the same run of the outbox.
+    expect(summary).toMatchObject({ handover: { done: 1, failed: 0, retried: 0 } });
+    const ops = since(mark, 'chat.postMessage', OPS_CHANNEL);
+    expect(ops).toHaveLength(1);
     expect(textsOf(ops[0]?.params.blocks)).toContain(`自動更新の申請: ${CN.auto}`);
     expect(buttonValuesOf(ops[0]?.params.blocks)).toEqual([autos[0]?.id, autos[0]?.id, autos[0]?.id]);
+    // Once.
+    expect(await deliver()).toMatchObject({ claimed: 0 });
   });
 
   it('R-AUTO-1: at the end of the term the opted-out contract is cancelled and its thread told; the others go on', async () => {
     const mark = calls.length;
     const summary = await sweepAt(PROXY_EXPIRY);
-    expect(summary).toMatchObject({ sent: 1, failed: 0 });
-    expect(summary.skipped).toBeGreaterThanOrEqual(1);
+    expect(summary).toMatchObject({ notices: { done: 1, failed: 0 } });
+    expect(summary.notices.skipped).toBeGreaterThanOrEqual(1);
 
     const optOut = await contractOf(CN.optOut);
     expect(optOut.status).toBe('cancelled');
@@ -1034,8 +1070,15 @@ describe('nobody acts, or someone opts out: the deadlines decide', () => {
     );
   });
 
-  it('nothing went wrong on the way: no warning or error was logged and no notice failed', async () => {
+  it('nothing went wrong on the way: no warning or error was logged, no notice failed, every hand-over delivered', async () => {
     expect(logs.filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([]);
     expect(await db().select().from(notices).where(eq(notices.status, 'failed'))).toEqual([]);
+    // The renewal, the opt-out, its undo and the second opt-out, the auto-renewal: each once, to the ops channel.
+    const handedOver = await db()
+      .select({ channel: handoverDeliveries.channel, status: handoverDeliveries.status })
+      .from(handoverDeliveries);
+    expect(handedOver).toHaveLength(5);
+    expect(handedOver.every((d) => d.channel === 'ops_channel' && d.status === 'delivered')).toBe(true);
+    expect(await deliver()).toMatchObject({ claimed: 0 });
   });
 });

@@ -2,7 +2,12 @@ import { and, count, eq } from 'drizzle-orm';
 import nock from 'nock';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createHandoverDelivery } from '../../bot/app/ops-handover.ts';
+import { wireOutboxWorker } from '../../bot/app/outbox.ts';
+import { createKeyMaker } from '../../bot/keys/provider-keys.ts';
+import { createSlackMessageBoard } from '../../bot/slack/message-board.ts';
+import { createSlackNoticeBoard } from '../../bot/slack/notice-board.ts';
+import { createSlackOpsBoard, HANDOVER_EVENT_TYPE } from '../../bot/slack/ops-board.ts';
+import { createOutboxSlackClient } from '../../bot/slack/web-client.ts';
 import { OPS_ACTIONS } from '../../bot/views/operations/ops-message.ts';
 import { OPS_VIEWS } from '../../bot/views/operations/ops-modals.ts';
 import {
@@ -13,9 +18,10 @@ import {
   renewalCycles,
 } from '../../db/schema.ts';
 import { decide } from '../../db/stores/decisions.ts';
-import { listHandoverDeliveries, setHandoverChannels } from '../../db/stores/handover-outbox.ts';
+import { listHandoverDeliveries, opsMessageOfApplication } from '../../db/stores/handover-outbox.ts';
+import { createStore } from '../../db/stores/store.ts';
 import type { Actor } from '../../domain/index.ts';
-import { createHandoverDispatcher } from '../../scheduler/handover-dispatch.ts';
+import { type OutboxSummary, type OutboxWorker, SLACK_PACE_MS } from '../../scheduler/outbox-worker.ts';
 import { makeCertificate, makeCsr } from '../support/x509-fixtures.ts';
 import {
   cycleOf,
@@ -81,23 +87,28 @@ async function clickOps(actionId: string, applicationId: string, user: string) {
 async function renewalApplication(cn: string, csrPem: string | null): Promise<string> {
   const cycleId = await cycleOf(db(), cn);
   const actor = admin(USERS.adminJa.id);
-  const outcome = await decide(db(), {
-    cycleId,
-    actor,
-    commands: [{ type: 'requestRenewal', actor }],
-    now: NOW,
-    firstMustChange: true,
-    application: {
-      dn: { c: 'JP', st: 'Tokyo', l: 'Chiyoda-ku', o: 'Sample K.K.', ou: 'Web', cn },
-      applicant: { name: '山田 太郎', email: 'yamada@example.jp', phone: '03-0000-0000' },
-      periodMonths: 12,
-      csrMethod: 'customer',
-      csrPem: csrPem ?? '',
-      wwwOption: false,
-      approverAddress: null,
-      encryptedPrivateKey: null,
+  // This deployment hands over to its operations channel (KIGEN_OPS_CHANNEL).
+  const outcome = await decide(
+    db(),
+    {
+      cycleId,
+      actor,
+      commands: [{ type: 'requestRenewal', actor }],
+      now: NOW,
+      firstMustChange: true,
+      application: {
+        dn: { c: 'JP', st: 'Tokyo', l: 'Chiyoda-ku', o: 'Sample K.K.', ou: 'Web', cn },
+        applicant: { name: '山田 太郎', email: 'yamada@example.jp', phone: '03-0000-0000' },
+        periodMonths: 12,
+        csrMethod: 'customer',
+        csrPem: csrPem ?? '',
+        wwwOption: false,
+        approverAddress: null,
+        encryptedPrivateKey: null,
+      },
     },
-  });
+    ['ops_channel'],
+  );
   expect(outcome.kind).toBe('decided');
   const [row] = await db()
     .select({ id: applications.id })
@@ -107,18 +118,43 @@ async function renewalApplication(cn: string, csrPem: string | null): Promise<st
   return row.id;
 }
 
-/** The scheduler's sweep, posting to the operations channel through the app's own Web API client. */
-async function handOver() {
-  const dispatcher = createHandoverDispatcher({
-    db: db(),
-    logger: pino({ level: 'silent' }),
-    delivery: createHandoverDelivery({
-      db: db(),
-      locale: 'ja',
-      ops: { channel: OPS_CHANNEL, client: harness.current.slack.app.client },
-    }),
+let worker: OutboxWorker;
+
+/** The replica's outbox worker as bot/app/outbox.ts wires it, its boards on the Slack API of nock. */
+function outboxWorker(): OutboxWorker {
+  const logger = pino({ level: 'silent' });
+  const client = createOutboxSlackClient({
+    token: 'xoxb-test-token',
+    slackApiUrl: `${SLACK_API}/api/`,
+    logger,
   });
-  return dispatcher.dispatchDue(() => NOW);
+  return wireOutboxWorker({
+    db: db(),
+    store: createStore(db(), { handoverChannels: ['ops_channel'] }),
+    keys: createKeyMaker(undefined),
+    defaultLocale: 'ja',
+    boards: {
+      notices: createSlackNoticeBoard({ client, logger }),
+      messages: createSlackMessageBoard({ client, logger, opsLocale: 'ja' }),
+      ops: createSlackOpsBoard({ client, channel: OPS_CHANNEL, locale: 'ja' }),
+      webhook: null,
+    },
+    logger,
+  });
+}
+
+/**
+ * The outbox delivers what is due from `from` on (hand-over events first), as its background loop
+ * would: a lane that wrote waits Slack's pace (SLACK_PACE_MS) before its next write.
+ */
+async function handOver(from = NOW): Promise<OutboxSummary> {
+  const total: OutboxSummary = { claimed: 0, done: 0, skipped: 0, failed: 0, retried: 0, lost: 0 };
+  for (let round = 0, at = from.getTime(); round < 20; round++, at += SLACK_PACE_MS) {
+    const summary = await worker.runUntilIdle(new Date(at));
+    for (const key of Object.keys(total) as (keyof OutboxSummary)[]) total[key] += summary[key];
+    if (summary.claimed === 0) break;
+  }
+  return total;
 }
 
 let wwwApplication = '';
@@ -133,12 +169,12 @@ beforeAll(async () => {
       membersCalls++;
       return { ok: true, members: [STAFF_MEMBER, 'U0BOTUSER'], response_metadata: { next_cursor: '' } };
     });
-  await setHandoverChannels(db(), { ops_channel: true, webhook: false });
+  worker = outboxWorker();
   csr = await makeCsr({ cn: 'www.example.jp', subjectPrefix: 'C=JP, ST=Tokyo, O=Sample K.K.' });
   wwwApplication = await renewalApplication('www.example.jp', csr.pem);
   shopApplication = await renewalApplication('shop.example.jp', null);
   const summary = await handOver();
-  expect(summary).toMatchObject({ delivered: 2 });
+  expect(summary).toMatchObject({ failed: 0, retried: 0, lost: 0 });
   for (const call of slack.of('chat.postMessage')) {
     const value = JSON.stringify(call.params.blocks).match(/"value":"([0-9a-f-]{36})"/)?.[1];
     if (value)
@@ -161,8 +197,18 @@ describe('the operations channel', () => {
     expect(text).toContain('BEGIN CERTIFICATE REQUEST');
     expect(JSON.stringify(www?.params.blocks)).toContain(OPS_ACTIONS.issued);
     expect((await listHandoverDeliveries(db())).every((d) => d.status === 'delivered')).toBe(true);
-    // A second sweep posts nothing again.
-    expect(await handOver()).toMatchObject({ claimed: 0 });
+    // Each post is recorded with its delivery: the staff's buttons edit that message later.
+    expect((await opsMessageOfApplication(db(), wwwApplication))?.ts).toBe(opsMessageTs.get(wwwApplication));
+    expect((await opsMessageOfApplication(db(), shopApplication))?.ts).toBe(
+      opsMessageTs.get(shopApplication),
+    );
+    expect(posts.map((p) => (p.params.metadata as { event_type?: string }).event_type)).toEqual([
+      HANDOVER_EVENT_TYPE,
+      HANDOVER_EVENT_TYPE,
+    ]);
+    // Later runs (past the lane's pace) post nothing again.
+    expect(await handOver(new Date(NOW.getTime() + 60 * 60_000))).toMatchObject({ claimed: 0 });
+    expect(slack.of('chat.postMessage').filter((c) => c.params.channel === OPS_CHANNEL)).toHaveLength(2);
   });
 
   it('when someone who is not provider staff presses a button, then it is refused ephemerally and nothing changes', async () => {

@@ -1,13 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyWebhookSignature, webhookSignature } from '../../bot/webhook/webhook-payload.ts';
 import { createWebhookSender } from '../../bot/webhook/webhook-sender.ts';
+import { connect, type Database } from '../../db/server/connection.ts';
 import { decide } from '../../db/stores/decisions.ts';
-import { listHandoverDeliveries, setHandoverChannels } from '../../db/stores/handover-outbox.ts';
+import { listHandoverDeliveries } from '../../db/stores/handover-outbox.ts';
+import { createLaneLeases } from '../../db/stores/outbox-lanes.ts';
+import { createOutboxQueue } from '../../db/stores/outbox-queues.ts';
+import { createStore } from '../../db/stores/store.ts';
 import type { Actor } from '../../domain/index.ts';
-import { createHandoverDispatcher } from '../../scheduler/handover-dispatch.ts';
+import { WEBHOOK_LANE } from '../../domain/ports/outbox.ts';
+import { handOverEvent } from '../../domain/use-cases/hand-over-event.ts';
+import { createOutboxWorker, type OutboxWorkerOptions } from '../../scheduler/outbox-worker.ts';
 import { insertReissue, seedNoticedCycles } from '../handlers/decision-harness.ts';
 import { USERS } from '../handlers/slack-harness.ts';
 import { useTestDatabase } from '../support/test-database.ts';
@@ -65,20 +72,59 @@ function startReceiver(script: Behaviour[]) {
 }
 
 const admin = (userId: string): Actor & { type: 'user' } => ({ type: 'user', userId, role: 'group_admin' });
+const HOUR = 60 * 60_000;
 let cycleIds: Record<string, string> = {};
 let contractIds: Record<string, string> = {};
 
 beforeAll(async () => {
   ({ cycleIds, contractIds } = await seedNoticedCycles(db(), NOW));
-  await setHandoverChannels(db(), { ops_channel: false, webhook: true });
 });
 
+/** A deployment that hands over to the webhook only (KIGEN_WEBHOOK_URL, no KIGEN_OPS_CHANNEL). */
+const storeOn = (ex: Database) => createStore(ex, { handoverChannels: ['webhook'] });
+
+/** A re-issue application, handed over by the store's hand-over port. */
 async function reissue(cn: string) {
-  await insertReissue(db(), {
+  const applicationId = await insertReissue(db(), {
     contractId: contractIds[cn] ?? '',
     cycleId: cycleIds[cn] ?? null,
     cn,
     now: NOW,
+  });
+  await storeOn(db()).handover.enqueue({
+    kind: 'application',
+    contractId: contractIds[cn] ?? '',
+    cycleId: cycleIds[cn] ?? null,
+    applicationId,
+    actor: USERS.adminEn.id,
+    occurredAt: NOW,
+  });
+}
+
+/** A replica's outbox worker with the hand-over queue, sending to the webhook at `url`. */
+function worker(
+  url: string,
+  options: { timeoutMs?: number; ex?: Database } & Partial<OutboxWorkerOptions> = {},
+) {
+  const { timeoutMs, ex = db(), ...engine } = options;
+  const sender = createWebhookSender({
+    url,
+    secret: SECRET,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    clock: () => NOW,
+  });
+  const store = storeOn(ex);
+  return createOutboxWorker({
+    queues: [
+      {
+        queue: createOutboxQueue(ex, 'handover'),
+        handle: (claim, at) => handOverEvent({ store, ops: null, webhook: sender }, claim, at),
+      },
+    ],
+    leases: createLaneLeases(ex),
+    logger: pino({ level: 'silent' }),
+    random: () => 0.5,
+    ...engine,
   });
 }
 
@@ -99,6 +145,7 @@ describe('webhook signature', () => {
 describe('webhook delivery from the outbox', () => {
   const receiver = startReceiver(['fail500', 'hang', 'close']);
   let port = 0;
+  const url = () => `http://127.0.0.1:${port}/kigen`;
   beforeAll(async () => {
     port = await receiver.listen();
   });
@@ -112,49 +159,36 @@ describe('webhook delivery from the outbox', () => {
     // An opt-out and its undo: the undo must never overtake the opt-out.
     const cycleId = cycleIds['api.example.co.jp'] ?? '';
     const actor = admin(USERS.adminJa.id);
-    await decide(db(), {
-      cycleId,
-      actor,
-      commands: [{ type: 'optOut', actor }],
-      now: NOW,
-      firstMustChange: true,
-    });
-    await decide(db(), {
-      cycleId,
-      actor,
-      commands: [{ type: 'undoOptOut', actor }],
-      now: new Date(NOW.getTime() + 1_000),
-      firstMustChange: true,
-    });
+    await decide(
+      db(),
+      { cycleId, actor, commands: [{ type: 'optOut', actor }], now: NOW, firstMustChange: true },
+      ['webhook'],
+    );
+    await decide(
+      db(),
+      {
+        cycleId,
+        actor,
+        commands: [{ type: 'undoOptOut', actor }],
+        now: new Date(NOW.getTime() + 1_000),
+        firstMustChange: true,
+      },
+      ['webhook'],
+    );
     const pending = await listHandoverDeliveries(db());
-    expect(pending.map((d) => [d.cn, d.kind, d.status])).toEqual([
-      ['www.example.jp', 'application', 'pending'],
-      ['shop.example.jp', 'application', 'pending'],
-      ['api.example.co.jp', 'opt_out', 'pending'],
-      ['api.example.co.jp', 'opt_out_undone', 'pending'],
+    expect(pending.map((d) => [d.cn, d.kind, d.channel, d.status])).toEqual([
+      ['www.example.jp', 'application', 'webhook', 'pending'],
+      ['shop.example.jp', 'application', 'webhook', 'pending'],
+      ['api.example.co.jp', 'opt_out', 'webhook', 'pending'],
+      ['api.example.co.jp', 'opt_out_undone', 'webhook', 'pending'],
     ]);
 
     let clock = NOW.getTime();
-    const sender = createWebhookSender({
-      url: `http://127.0.0.1:${port}/kigen`,
-      secret: SECRET,
-      timeoutMs: 300,
-      clock: () => NOW,
-    });
-    const dispatcher = createHandoverDispatcher({
-      db: db(),
-      logger: pino({ level: 'silent' }),
-      delivery: { channels: ['webhook'], deliver: (_channel, event, signal) => sender.send(event, signal) },
-      concurrency: 1,
-      backoffBaseMs: 1_000,
-      random: () => 0.5,
-    });
+    const w = worker(url(), { timeoutMs: 300 });
 
-    const started = performance.now();
-    const first = await dispatcher.dispatchDue(() => new Date(clock));
-    // Bounded: the hanging receiver cost one time-out, not the sweep.
-    expect(performance.now() - started).toBeLessThan(3_000);
-    expect(first).toMatchObject({ delivered: 0, retried: 3 });
+    const first = await w.runUntilIdle(new Date(clock));
+    // Each failure was given up on and retried later; the lane went on with the next event.
+    expect(first).toMatchObject({ claimed: 3, done: 0, retried: 3, failed: 0 });
     // The undo waited behind its opt-out and was not even tried.
     expect(receiver.received.map((r) => r.answered)).toEqual(['fail500', 'hang', 'close']);
     const afterFailures = await listHandoverDeliveries(db());
@@ -166,17 +200,17 @@ describe('webhook delivery from the outbox', () => {
     ]);
 
     // Before the backoff is over, nothing is retried.
-    expect(await dispatcher.dispatchDue(() => new Date(clock))).toMatchObject({ claimed: 0 });
+    expect(await w.runUntilIdle(new Date(clock))).toMatchObject({ claimed: 0 });
 
-    clock += 60 * 60_000;
-    const second = await dispatcher.dispatchDue(() => new Date(clock));
-    expect(second).toMatchObject({ delivered: 4, retried: 0 });
+    clock += HOUR;
+    const second = await w.runUntilIdle(new Date(clock));
+    expect(second).toMatchObject({ claimed: 4, done: 4, retried: 0 });
     const delivered = await listHandoverDeliveries(db());
     expect(delivered.every((d) => d.status === 'delivered')).toBe(true);
 
     // Each event acknowledged exactly once, signatures all valid, bodies as documented.
     const acknowledged = receiver.received.filter((r) => r.answered === 'ok');
-    expect(acknowledged.map((r) => r.eventId).sort()).toEqual(delivered.map((d) => d.eventId).sort());
+    expect(acknowledged.map((r) => r.eventId)).toEqual(delivered.map((d) => d.eventId));
     expect(receiver.received.every((r) => r.signatureOk)).toBe(true);
     const kinds = acknowledged.filter((r) => (r.body.contract as { cn: string }).cn === 'api.example.co.jp');
     expect(kinds.map((r) => r.body.kind)).toEqual(['opt_out', 'opt_out_undone']);
@@ -195,66 +229,62 @@ describe('webhook delivery from the outbox', () => {
     });
     expect(JSON.stringify(app?.body)).not.toMatch(/PRIVATE KEY|encrypted/i);
 
-    // A further sweep sends nothing again.
-    clock += 24 * 60 * 60_000;
+    // A further run sends nothing again.
+    clock += 24 * HOUR;
     const count = receiver.received.length;
-    expect(await dispatcher.dispatchDue(() => new Date(clock))).toMatchObject({ claimed: 0 });
+    expect(await w.runUntilIdle(new Date(clock))).toMatchObject({ claimed: 0 });
     expect(receiver.received).toHaveLength(count);
   });
 
-  it('two dispatchers sweeping at once never send the same delivery twice (SKIP LOCKED claims)', async () => {
+  it('two replicas working at once, each on its own pool, never send the same delivery twice (the lane has one holder)', async () => {
     await reissue('www.example.jp');
     await reissue('shop.example.jp');
     await reissue('api.example.co.jp');
     const before = receiver.received.length;
-    const sender = createWebhookSender({
-      url: `http://127.0.0.1:${port}/kigen`,
-      secret: SECRET,
-      clock: () => NOW,
-    });
-    const make = () =>
-      createHandoverDispatcher({
-        db: db(),
-        logger: pino({ level: 'silent' }),
-        delivery: { channels: ['webhook'], deliver: (_c, event, signal) => sender.send(event, signal) },
-        batchSize: 1,
-      });
-    const later = () => new Date(NOW.getTime() + 48 * 60 * 60_000);
-    const [a, b] = await Promise.all([make().dispatchDue(later), make().dispatchDue(later)]);
-    expect((a?.delivered ?? 0) + (b?.delivered ?? 0)).toBe(3);
+    const pools = [connect(database.current.url, { max: 4 }), connect(database.current.url, { max: 4 })];
+    try {
+      const later = new Date(NOW.getTime() + 48 * HOUR);
+      const summaries = await Promise.all(
+        pools.map((pool) => worker(url(), { ex: pool.db }).runUntilIdle(later)),
+      );
+      expect(summaries.reduce((n, s) => n + s.done, 0)).toBe(3);
+      expect(summaries.reduce((n, s) => n + s.lost, 0)).toBe(0);
+    } finally {
+      await Promise.all(pools.map((p) => p.close()));
+    }
     const ids = receiver.received.slice(before).map((r) => r.eventId);
-    expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(3);
+    expect((await listHandoverDeliveries(db())).every((d) => d.status === 'delivered')).toBe(true);
   });
 
-  it('when the process shuts down in the middle of a delivery, then the claim is given back and another dispatcher sends it at once', async () => {
+  it('when the process shuts down in the middle of a delivery, then the claim is given back and another replica sends it at once', async () => {
     const hanging = startReceiver(['hang']);
     const hangPort = await hanging.listen();
     try {
       await reissue('www.example.jp');
-      const make = (url: string) => {
-        const sender = createWebhookSender({ url, secret: SECRET, timeoutMs: 10_000, clock: () => NOW });
-        return createHandoverDispatcher({
-          db: db(),
-          logger: pino({ level: 'silent' }),
-          delivery: { channels: ['webhook'], deliver: (_c, event, signal) => sender.send(event, signal) },
-        });
-      };
-      const later = () => new Date(NOW.getTime() + 72 * 60 * 60_000);
-      const first = make(`http://127.0.0.1:${hangPort}/kigen`);
-      const sweep = first.dispatchDue(later);
+      const later = new Date(NOW.getTime() + 72 * HOUR);
+      const first = worker(`http://127.0.0.1:${hangPort}/kigen`, {
+        timeoutMs: 10_000,
+        clock: () => later,
+        pollMs: 20,
+      });
+      first.start();
       await vi.waitFor(() => expect(hanging.received).toHaveLength(1), { timeout: 5_000, interval: 10 });
-      const started = performance.now();
-      first.abort();
-      await sweep;
-      expect(performance.now() - started).toBeLessThan(1_000);
+      // Shutdown: the attempt in flight gets a short grace, then it is aborted and the lane released.
+      await first.stop(50);
       const pending = (await listHandoverDeliveries(db())).filter((d) => d.status !== 'delivered');
       expect(pending.map((d) => [d.status, d.attempts])).toEqual([['pending', 0]]);
+      const lanes = (await db().execute(
+        sql`select holder from outbox_lanes where lane = ${WEBHOOK_LANE}`,
+      )) as unknown as { holder: string | null }[];
+      expect(lanes).toEqual([{ holder: null }]);
 
       const before = receiver.received.length;
-      const second = await make(`http://127.0.0.1:${port}/kigen`).dispatchDue(later);
-      expect(second).toMatchObject({ delivered: 1 });
+      const second = await worker(url()).runUntilIdle(later);
+      expect(second).toMatchObject({ claimed: 1, done: 1 });
       expect(receiver.received.slice(before).map((r) => r.eventId)).toEqual([hanging.received[0]?.eventId]);
+      expect((await listHandoverDeliveries(db())).every((d) => d.status === 'delivered')).toBe(true);
     } finally {
       await hanging.close();
     }

@@ -6,26 +6,31 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { connect } from '../../../db/server/connection.ts';
+import { loadConfig } from '../../../bot/app/config.ts';
+import { createOutbox } from '../../../bot/app/outbox.ts';
+import { connect, type Database } from '../../../db/server/connection.ts';
 import { planRenewals } from '../../../db/stores/renewal-planning.ts';
-import { DEFAULT_NOTICE_SETTINGS } from '../../../domain/index.ts';
-import { createNoticeDispatcher } from '../../../scheduler/dispatch-notices.ts';
-import { DISPATCH_JOB, startScheduler } from '../../../scheduler/jobs/agenda.ts';
-import { captureLogger, FakeDelivery, jst, seedContracts } from '../../scheduler/notice-fixtures.ts';
+import { type OutboxWorkerOptions, SLACK_PACE_MS } from '../../../scheduler/outbox-worker.ts';
+import { captureLogger, FakeNoticeBoard, jst, seedContracts } from '../../scheduler/notice-fixtures.ts';
 import { startKigen } from '../../support/kigen-process.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 
 const database = useTestDatabase();
 
 beforeEach(async () => {
-  await database.current.db.execute(sql`truncate service_groups, audit_events cascade`);
+  await database.current.db.execute(sql`truncate service_groups, audit_events, outbox_lanes cascade`);
   await database.current.db.execute(sql`drop table if exists agenda_jobs`);
 });
 
-/** BYO contracts whose 90-day notice is due at `due`, nothing else due. */
-async function seedDue(count: number, notAfter: Date, planAt: Date) {
+/** BYO contracts over `channels` Slack channels whose 90-day notice is due at `due`, nothing else due. */
+async function seedDue(count: number, channels: number, notAfter: Date, planAt: Date) {
   const db = database.current.db;
-  const { contractIds } = await seedContracts(db, { count, category: 'byo', notAfter });
+  const { contractIds } = await seedContracts(db, {
+    count,
+    category: 'byo',
+    notAfter,
+    channel: (i) => `C0SHUT${String(i % channels).padStart(4, '0')}`,
+  });
   await planRenewals(db, contractIds, { now: planAt, actor: 'system:test' });
 }
 
@@ -36,91 +41,109 @@ const statusCounts = async () => {
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 };
 
-/** Claims that would make another dispatcher wait: 'sending' with a lease not yet over. */
-const liveClaims = async (now: Date) => {
-  const [row] = (await database.current.db.execute(sql`
-    select count(*)::int as n from notices
-     where status = 'sending' and claimed_at > ${new Date(now.getTime() - 2 * 60_000).toISOString()}::timestamptz
-  `)) as unknown as { n: number }[];
-  return row?.n ?? -1;
+/** What would make another replica wait: lane leases still held, notices still claimed. */
+const heldNow = async () => {
+  const [lanes] = (await database.current.db.execute(
+    sql`select count(*)::int as n from outbox_lanes where holder is not null or held_until is not null`,
+  )) as unknown as { n: number }[];
+  const [claims] = (await database.current.db.execute(
+    sql`select count(*)::int as n from notices where status = 'sending'`,
+  )) as unknown as { n: number }[];
+  return { lanes: lanes?.n ?? -1, claims: claims?.n ?? -1 };
 };
 
-const waitUntil = async (condition: () => boolean | Promise<boolean>, ms: number, what: string) => {
+const waitUntil = async (
+  condition: () => boolean | Promise<boolean>,
+  ms: number,
+  what: string | (() => string),
+) => {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (await condition()) return;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
 };
 
-/** A second dispatcher on a pool of its own: another replica, or this one after a restart. */
-async function secondReplica(now: Date) {
-  const other = connect(database.current.url, { max: 3 });
-  const delivery = new FakeDelivery();
-  try {
-    const dispatcher = createNoticeDispatcher({
-      db: other.db,
-      delivery,
-      logger: captureLogger().logger,
-      mode: 'deliver',
-      masterKey: undefined,
-      defaultLocale: 'ja',
-    });
-    const summary = await dispatcher.dispatchDue(now);
-    return { summary, delivery };
-  } finally {
-    await other.close();
-  }
-}
+const deliverConfig = () => {
+  const loaded = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-shutdown-test',
+    SLACK_SIGNING_SECRET: 'shutdown-test-signing-secret',
+    SLACK_API_URL: 'http://127.0.0.1:9/api/',
+  });
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+  return loaded.value;
+};
 
-describe('shutdown in the middle of a dispatch', () => {
-  it('with deliveries hanging: releases every claim and unlocks the job, so another replica takes all at once', async () => {
+/** The outbox of a replica on `db` (its worker not started), its notices on `board`. */
+const replica = (db: Database, board: FakeNoticeBoard, worker: Partial<OutboxWorkerOptions>) =>
+  createOutbox({ config: deliverConfig(), db, logger: captureLogger().logger, noticeBoard: board, worker });
+
+describe('shutdown in the middle of a delivery', () => {
+  it('with posts hanging: stop releases every lane lease and claim, so another replica takes all at once (no lease wait)', async () => {
     const now = jst('2027-01-01T09:00:00');
-    await seedDue(30, jst('2027-03-31T12:00:00'), jst('2026-12-01T00:00:00'));
-    const hanging = new FakeDelivery(() => 'hang');
+    // 30 notices in 8 channels: one post in flight per lane, 22 waiting their turn.
+    await seedDue(30, 8, jst('2027-03-31T12:00:00'), jst('2026-12-01T00:00:00'));
+    const hanging = new FakeNoticeBoard(() => 'hang');
     const log = captureLogger();
-    const scheduler = await startScheduler({
-      databaseUrl: database.current.url,
+    const outbox = createOutbox({
+      config: deliverConfig(),
       db: database.current.db,
-      delivery: hanging,
-      mode: 'deliver',
       logger: log.logger,
-      masterKey: undefined,
-      defaultLocale: 'ja',
-      noticeSettings: DEFAULT_NOTICE_SETTINGS,
-      dispatchEvery: 200,
-      processEvery: 100,
-      clock: () => now,
+      noticeBoard: hanging,
+      worker: { clock: () => now, pollMs: 20, random: () => 0.5 },
     });
-    // Eight deliveries (the dispatcher's concurrency) in flight, the rest of the batch claimed, waiting.
-    await waitUntil(() => hanging.calls.length === 8, 8_000, 'eight deliveries in flight');
-    expect(await liveClaims(now)).toBe(30);
+    const worker = outbox.worker;
+    if (!worker) throw new Error('deliver mode has a worker');
+    worker.start();
+    await waitUntil(() => hanging.calls.length === 8, 8_000, 'eight posts in flight');
+    expect(await heldNow()).toEqual({ lanes: 8, claims: 8 });
+    expect(worker.health().lanesHeld).toBe(8);
 
-    await scheduler.stop(300);
-    expect(
-      log.lines.find((l) => l.msg === 'scheduler: released the notices this process still held'),
-    ).toMatchObject({
-      pending: 22,
-      expired: 8,
+    await worker.stop(300);
+    expect(log.lines.find((l) => String(l.msg).startsWith('outbox: attempts still running'))).toMatchObject({
+      inFlight: 8,
     });
-    expect(await liveClaims(now)).toBe(0);
-    const [job] = (await database.current.db.execute(
-      sql`select locked_at from agenda_jobs where name = ${DISPATCH_JOB}`,
-    )) as unknown as { locked_at: string | null }[];
-    expect(job?.locked_at).toBeNull();
-    // The claims never started count no attempt.
-    const [attempts] = (await database.current.db.execute(
-      sql`select count(*)::int as n from notices where kind = 'byo_notice' and status = 'pending' and attempts = 0`,
-    )) as unknown as { n: number }[];
-    expect(attempts?.n).toBe(22);
+    expect(await heldNow()).toEqual({ lanes: 0, claims: 0 });
+    expect(hanging.calls).toHaveLength(8);
+    // The aborted posts may have landed (uncertain); our shutdown is no attempt of theirs, and the
+    // notices never started count none either.
+    const rows = (await database.current.db.execute(sql`
+      select status, attempts, uncertain_since is not null as uncertain, count(*)::int as n from notices
+       where kind = 'byo_notice' group by 1, 2, 3 order by 2
+    `)) as unknown as { status: string; attempts: number; uncertain: boolean; n: number }[];
+    expect(rows).toEqual([
+      { status: 'pending', attempts: 0, uncertain: false, n: 22 },
+      { status: 'pending', attempts: 0, uncertain: true, n: 8 },
+    ]);
 
-    // At once, with the same clock (no lease has run out): the other replica delivers all 30; the 8
-    // that were in flight are first looked for in Slack (they may have been posted), the others not.
-    const { summary, delivery } = await secondReplica(now);
-    expect(summary.sent).toBe(30);
-    expect(delivery.findPostedCalls).toBe(8);
-    expect(new Set(delivery.calls.map((n) => n.notice.id)).size).toBe(30);
+    // Another replica on a pool of its own, right away (long before a lease would have run out).
+    // Of the 8 aborted posts, 3 had in fact reached Slack: it finds those, and posts the others.
+    const hungIds = hanging.calls.map((n) => n.notice.id);
+    const landed = new Set(hungIds.slice(0, 3));
+    const board = new FakeNoticeBoard();
+    board.lookup = (n) =>
+      landed.has(n.notice.id)
+        ? { kind: 'found', message: { channel: n.contract.slackChannelId, ts: '1799999999.000100' } }
+        : undefined;
+    const other = connect(database.current.url, { max: 3 });
+    try {
+      const next = replica(other.db, board, { paceMs: () => 0, random: () => 0.5 }).worker as NonNullable<
+        typeof worker
+      >;
+      // Within a Slack pace of the stop: every lane is free and nothing waits for a backoff; the 22
+      // untouched notices are posted, the 8 aborted ones looked up first.
+      const first = await next.runUntilIdle(new Date(now.getTime() + SLACK_PACE_MS));
+      expect(first).toMatchObject({ done: 30, lost: 0 });
+      expect(board.findPostedCalls).toBe(8);
+    } finally {
+      await other.close();
+    }
+    // Every notice reached Slack once: 3 by the first replica, 27 by the second.
+    const postedBySecond = board.calls.map((n) => n.notice.id);
+    expect(new Set(postedBySecond).size).toBe(27);
+    expect(postedBySecond.filter((id) => landed.has(id))).toEqual([]);
+    expect([...board.postCounts.values()].every((n) => n === 1)).toBe(true);
     expect(await statusCounts()).toEqual({ sent: 30 });
   });
 });
@@ -179,10 +202,15 @@ async function freePort(): Promise<number> {
 }
 
 describe('kigen start, stopped by SIGTERM', () => {
-  it('finishes the posts in flight, puts the rest back, serves health until then, exits 0; the next dispatcher needs no lease wait', async () => {
+  it('finishes the posts in flight, puts the rest back, serves health until then, exits 0; the next worker needs no lease wait', async () => {
     const now = new Date();
-    // 20 BYO notices due a minute ago (the certificates expire in 60 days).
-    await seedDue(20, new Date(now.getTime() + 60 * 86_400_000), new Date(now.getTime() - 120 * 86_400_000));
+    // 20 BYO notices in 5 channels, due a minute ago (the certificates expire in 60 days).
+    await seedDue(
+      20,
+      5,
+      new Date(now.getTime() + 60 * 86_400_000),
+      new Date(now.getTime() - 120 * 86_400_000),
+    );
     await database.current.db.execute(
       sql`update notices set due_at = ${new Date(now.getTime() - 60_000).toISOString()}::timestamptz where kind = 'byo_notice'`,
     );
@@ -201,20 +229,24 @@ describe('kigen start, stopped by SIGTERM', () => {
     });
     children.push(child);
 
+    // One post in flight per channel (a lane is worked one post after the other).
     await waitUntil(
-      () => slack.posts.length >= 8 || child.exitCode !== null,
-      12_000,
-      `posts in flight:\n${lines.join('\n')}`,
+      () => slack.posts.length >= 5 || child.exitCode !== null,
+      30_000,
+      () => `posts in flight:\n${lines.join('\n')}`,
     );
     // The HTTP receiver serves health and metrics on PORT meanwhile.
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', database: 'ok', scheduler: 'ok' });
-    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(
-      /^kigen_notices\{status="sending"\} \d+$/m,
-    );
+    const scraped = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(scraped).toMatch(/^kigen_notices\{status="sending"\} 5$/m);
+    expect(scraped).toMatch(/^kigen_outbox_lanes_held 5$/m);
+    const lastPoll = Number(/^kigen_outbox_last_poll_timestamp_seconds (\S+)$/m.exec(scraped)?.[1]);
+    expect(lastPoll).toBeGreaterThanOrEqual(Math.floor(now.getTime() / 1000));
 
     const inFlight = slack.posts.length;
+    expect(inFlight).toBe(5);
     expect(slack.answered.length).toBe(0);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -222,17 +254,28 @@ describe('kigen start, stopped by SIGTERM', () => {
     // What was in flight was finished and recorded; nothing more was posted after the signal.
     expect(slack.posts.length).toBe(inFlight);
     expect(slack.answered.length).toBe(inFlight);
+    expect(new Set(slack.posts).size).toBe(5);
     expect(await statusCounts()).toEqual({ sent: inFlight, pending: 20 - inFlight });
-    expect(await liveClaims(new Date())).toBe(0);
-    const released = lines
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .find((l) => l.msg === 'scheduler: released the notices this process still held');
-    expect(released).toMatchObject({ pending: 20 - inFlight, expired: 0 });
+    expect(await heldNow()).toEqual({ lanes: 0, claims: 0 });
+    // The notices put back were never attempted.
+    const [untouched] = (await database.current.db.execute(
+      sql`select count(*)::int as n from notices where kind = 'byo_notice' and status = 'pending' and attempts = 0 and uncertain_since is null`,
+    )) as unknown as { n: number }[];
+    expect(untouched?.n).toBe(20 - inFlight);
+    expect(lines.some((l) => l.includes('attempts still running at shutdown'))).toBe(false);
 
-    // Another replica (or this one restarted) takes the rest at once, with no stale recovery.
-    const { summary, delivery } = await secondReplica(new Date());
-    expect(summary).toMatchObject({ sent: 20 - inFlight, recovered: 0 });
-    expect(delivery.findPostedCalls).toBe(0);
+    // Another replica (or this one restarted) takes the rest after a Slack pace, not a lease: nothing
+    // is uncertain, so nothing is looked up.
+    const board = new FakeNoticeBoard();
+    const other = connect(database.current.url, { max: 3 });
+    try {
+      const next = replica(other.db, board, { paceMs: () => 0 }).worker;
+      const summary = await next?.runUntilIdle(new Date(Date.now() + SLACK_PACE_MS));
+      expect(summary).toMatchObject({ done: 20 - inFlight, lost: 0 });
+    } finally {
+      await other.close();
+    }
+    expect(board.findPostedCalls).toBe(0);
     expect(await statusCounts()).toEqual({ sent: 20 });
-  });
+  }, 60_000);
 });
