@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { connect } from '../../db/server/connection.ts';
 import { DataDirBusyError } from '../../db/server/data-dir-lock.ts';
 import {
@@ -35,7 +36,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     return 2;
   }
   const config = loaded.value;
-  const log = createLogger(config.logLevel, undefined, { secrets: secretsOf(env) });
+  // Synchronous: pino's default writes asynchronously and flushes what is left at exit, so under load
+  // the last lines ("Stopped", the line of a fatal error) came out before earlier ones.
+  const log = createLogger(config.logLevel, pino.destination({ dest: 1, sync: true }), {
+    secrets: secretsOf(env),
+  });
   const database = config.databaseUrl
     ? `external PostgreSQL at ${new URL(config.databaseUrl).host}`
     : `embedded PostgreSQL at ${embeddedClusterDir(config.dataDir)}`;

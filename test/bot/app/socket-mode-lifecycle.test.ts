@@ -144,7 +144,9 @@ describe('kigen start in Socket Mode', () => {
     expect(messageOf(problems[0] ?? '')).toMatch(/^Kigen stops: unhandled rejection: .*invalid_auth/);
     expect(run.lines.join('\n')).not.toMatch(/\n\s+at |"stack"/);
     const messages = run.lines.map(messageOf);
-    expect(messages.lastIndexOf('Stopped')).toBeGreaterThan(messages.indexOf(messageOf(problems[0] ?? '')));
+    expect(messages.lastIndexOf('Stopped'), run.lines.join('\n')).toBeGreaterThan(
+      messages.indexOf(messageOf(problems[0] ?? '')),
+    );
     expect(slack.opened()).toBe(2);
   }, 30_000);
 });
