@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { loadConfig } from '../bot/app/config.ts';
 import { demoFile } from '../bot/app/demo.ts';
+import { createNodeDnsResolver } from '../bot/dns/node-dns-resolver.ts';
 import { createSlackApp } from '../bot/slack/slack-app.ts';
 import { importData } from '../db/import/import-data.ts';
 import { readImportFile } from '../db/import/read-import-file.ts';
@@ -19,7 +20,6 @@ import { connect } from '../db/server/connection.ts';
 import { ensureDatabase } from '../db/server/database-server.ts';
 import { startEmbeddedPostgres } from '../db/server/embedded-postgres.ts';
 import { migrateDatabase } from '../db/server/migrate.ts';
-import { createNodeDnsResolver } from '../domain/index.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -91,6 +91,7 @@ export const SLACK_PACE_MS = 1_100;
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_MAX_MS = 15 * 60_000;
 const STORE_BACKOFF_MAX_MS = 10_000;
+const QUIET_RECHECK_MS = 3_000;
 /** The abort reason of the attempts still in flight when `stop`'s grace is over. */
 const SHUTDOWN = new Error('shutdown');
 
@@ -127,6 +128,8 @@ type HeldLane = {
   leaseUntil: number;
   /** No write in this lane before this (Slack's pace, a Retry-After). */
   pacedUntil: number;
+  /** Queues found empty for this lane, not asked again before then (see `claimNext`). */
+  readonly quietUntil: Map<QueueName, number>;
   lost: boolean;
 };
 
@@ -292,11 +295,20 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   };
 
-  const claimNext = async (lane: LaneId, now: Date) => {
+  /**
+   * The next item of the lane, from the first queue that has one. A queue found empty for the lane is
+   * asked again only after QUIET_RECHECK_MS while the lane keeps working (a busy channel's notices
+   * would otherwise pay one empty claim per other queue), or at once after `wake()`.
+   */
+  const claimNext = async (state: HeldLane, now: Date, live: boolean) => {
+    const nowMs = now.getTime();
     for (const entry of options.queues) {
-      const claim = await entry.queue.claimNext(lane, workerId, now);
+      if (live && (state.quietUntil.get(entry.queue.name) ?? 0) > nowMs) continue;
+      const claim = await entry.queue.claimNext(state.lane, workerId, now);
       if (claim) return { entry, claim };
+      if (live) state.quietUntil.set(entry.queue.name, nowMs + QUIET_RECHECK_MS);
     }
+    // Nothing anywhere: the lane is given up, so the next holder asks every queue afresh.
     return null;
   };
 
@@ -318,7 +330,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         }
         if (!once && state.leaseUntil - nowMs < fenceMs) return; // the heartbeat is late: do not risk a write
         const now = once ? once.now : new Date(nowMs);
-        const next = await claimNext(state.lane, now);
+        const next = await claimNext(state, now, !once);
         if (!next) return;
         summary.claimed++;
         if (stopping) {
@@ -373,7 +385,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return taken
       .filter((lane) => !held.has(lane))
       .map((lane) => {
-        const state: HeldLane = { lane, leaseUntil: now.getTime() + leaseMs, pacedUntil: 0, lost: false };
+        const state: HeldLane = {
+          lane,
+          leaseUntil: now.getTime() + leaseMs,
+          pacedUntil: 0,
+          lost: false,
+          quietUntil: new Map(),
+        };
         held.set(lane, state);
         return state;
       });
@@ -475,6 +493,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
     },
     wake() {
+      // Something was enqueued here: every held lane asks every queue again.
+      for (const state of held.values()) state.quietUntil.clear();
       wakeUp?.();
     },
     health: () => ({ running, startedAt, lanesHeld: held.size, lastPollAt, storeFailing }),

@@ -7,7 +7,7 @@ import {
   openDatabaseServer,
 } from '../../db/server/database-server.ts';
 import { EmbeddedPostgresError } from '../../db/server/embedded-postgres.ts';
-import { createNodeDnsResolver } from '../../domain/index.ts';
+import { createNodeDnsResolver } from '../dns/node-dns-resolver.ts';
 import { createSlackApp, type SlackApp, SlackTokenRefusedError } from '../slack/slack-app.ts';
 import { type Config, loadConfig } from './config.ts';
 import { loadDemoIfFresh } from './demo.ts';

@@ -8,6 +8,7 @@ import type { Database, Executor } from '../server/connection.ts';
 import { applicationRepository } from './application-repository.ts';
 import { enqueueHandover } from './handover-enqueue.ts';
 import { loadHandoverDelivery, markHandoverDelivered } from './handover-repository.ts';
+import { lookupRepository } from './lookup-repository.ts';
 import { messageRepository } from './message-repository.ts';
 import {
   loadNoticeContexts,
@@ -76,6 +77,7 @@ function repositoriesOn(ex: Executor, options: StoreOptions, enqueued: () => voi
       markDelivered: (claim, outcome) => markHandoverDelivered(ex, claim, outcome),
     },
     messages: messageRepository(ex, enqueued),
+    lookups: lookupRepository(ex),
   };
 }
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { type Config, loadConfig } from '../../bot/app/config.ts';
 import { createOutbox } from '../../bot/app/outbox.ts';
+import { createNodeDnsResolver } from '../../bot/dns/node-dns-resolver.ts';
 import { formatTokyoDateTime } from '../../bot/i18n/locale.ts';
 import { createSlackApp, type SlackApp } from '../../bot/slack/slack-app.ts';
 import { DECISION_VIEWS } from '../../bot/views/decisions/modal-parts.ts';
@@ -32,7 +33,7 @@ import {
   renewalCycles,
 } from '../../db/schema.ts';
 import { renewalApplicationsOfCycle } from '../../db/stores/decisions.ts';
-import { createNodeDnsResolver, decryptPrivateKey, parseCsr, parseMasterKey } from '../../domain/index.ts';
+import { decryptPrivateKey, parseCsr, parseMasterKey } from '../../domain/index.ts';
 import type { Outcome, QueueName } from '../../domain/ports/outbox.ts';
 import type { OutboxSummary, OutboxWorker } from '../../scheduler/outbox-worker.ts';
 import { type FieldValue, submitView, textsOf } from '../handlers/decision-harness.ts';
