@@ -1,6 +1,8 @@
 // The domain's public entry point: what handlers, jobs and the db layer use. Every rule of
 // ../shared/spec/ lives in one module below; nothing here knows Slack, SQL or a clock.
 
+/** Which decisions a notice offers now, from the state machine's guards (R-AUTO-1, R-AUTO-5, R-CHANGE-3). */
+export * from './rules/available-decisions.ts';
 /** CA/Browser Forum limits by date: validity caps (R-CABF-1) and DCV method status (R-CABF-3). */
 export * from './rules/cabf-limits.ts';
 /** Product catalogue: allowed renewal periods (R-CHANGE-1), auto-renewal periods (R-AUTO-3), vetting (R-VETTING-1). */
