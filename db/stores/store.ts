@@ -6,6 +6,7 @@ import type { Store } from '../../domain/ports/store.ts';
 import { contracts } from '../schema.ts';
 import type { Database, Executor } from '../server/connection.ts';
 import { applicationRepository } from './application-repository.ts';
+import { decisionRepository } from './decision-repository.ts';
 import { enqueueHandover } from './handover-enqueue.ts';
 import { loadHandoverDelivery, markHandoverDelivered } from './handover-repository.ts';
 import { messageRepository } from './message-repository.ts';
@@ -76,6 +77,7 @@ function repositoriesOn(ex: Executor, options: StoreOptions, enqueued: () => voi
       markDelivered: (claim, outcome) => markHandoverDelivered(ex, claim, outcome),
     },
     messages: messageRepository(ex, enqueued),
+    decisions: decisionRepository(ex),
   };
 }
 

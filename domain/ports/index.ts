@@ -3,6 +3,7 @@
 // implemented on PostgreSQL by db/stores/store.ts.
 import type { DnsResolver } from '../rules/dcv/resolver.ts';
 import type { ApplicationRepositories } from './applications.ts';
+import type { DecisionRepositories } from './decisions.ts';
 import type { HandoverRepositories } from './handover.ts';
 import type { KeyMaker } from './keys.ts';
 import type { MessageRepositories } from './messages.ts';
@@ -13,7 +14,8 @@ export type Repositories = CommonRepositories &
   NoticeRepositories &
   ApplicationRepositories &
   HandoverRepositories &
-  MessageRepositories;
+  MessageRepositories &
+  DecisionRepositories;
 
 /** Everything a listener's use-case may talk to: storage, keys, live DNS. */
 export type KigenPorts = {
