@@ -3,6 +3,8 @@
 
 /** The DNS port: look-ups with a timeout, where a failure is never "no record" (R-DCV-5). */
 export type { DnsResolver, LookupFailureReason, LookupResult, SoaRecord } from './ports/dns.ts';
+/** Which decisions a notice offers now, from the state machine's guards (R-AUTO-1, R-AUTO-5, R-CHANGE-3). */
+export * from './rules/available-decisions.ts';
 /** CA/Browser Forum limits by date: validity caps (R-CABF-1) and DCV method status (R-CABF-3). */
 export * from './rules/cabf-limits.ts';
 /** Product catalogue: allowed renewal periods (R-CHANGE-1), auto-renewal periods (R-AUTO-3), vetting (R-VETTING-1). */

@@ -6,6 +6,7 @@ import type { Store } from '../../domain/ports/store.ts';
 import { contracts } from '../schema.ts';
 import type { Database, Executor } from '../server/connection.ts';
 import { applicationRepository } from './application-repository.ts';
+import { decisionRepository } from './decision-repository.ts';
 import { enqueueHandover } from './handover-enqueue.ts';
 import { loadHandoverDelivery, markHandoverDelivered } from './handover-repository.ts';
 import { lookupRepository } from './lookup-repository.ts';
@@ -78,6 +79,7 @@ function repositoriesOn(ex: Executor, options: StoreOptions, enqueued: () => voi
     },
     messages: messageRepository(ex, enqueued),
     lookups: lookupRepository(ex),
+    decisions: decisionRepository(ex),
   };
 }
 

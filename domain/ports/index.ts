@@ -3,6 +3,7 @@
 // implemented on PostgreSQL by db/stores/store.ts.
 
 import type { ApplicationRepositories } from './applications.ts';
+import type { DecisionRepositories } from './decisions.ts';
 import type { DnsResolver } from './dns.ts';
 import type { HandoverRepositories } from './handover.ts';
 import type { KeyMaker } from './keys.ts';
@@ -16,7 +17,8 @@ export type Repositories = CommonRepositories &
   ApplicationRepositories &
   HandoverRepositories &
   MessageRepositories &
-  LookupRepositories;
+  LookupRepositories &
+  DecisionRepositories;
 
 /** Everything a listener's use-case may talk to: storage, keys, live DNS. */
 export type KigenPorts = {
