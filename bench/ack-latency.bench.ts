@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { loadConfig } from '../bot/app/config.ts';
 import { demoFile } from '../bot/app/demo.ts';
+import { createNodeDnsResolver } from '../bot/dns/node-dns-resolver.ts';
 import { createSlackApp } from '../bot/slack/slack-app.ts';
 import { importData } from '../db/import/import-data.ts';
 import { readImportFile } from '../db/import/read-import-file.ts';
@@ -19,9 +20,12 @@ import { connect } from '../db/server/connection.ts';
 import { ensureDatabase } from '../db/server/database-server.ts';
 import { startEmbeddedPostgres } from '../db/server/embedded-postgres.ts';
 import { migrateDatabase } from '../db/server/migrate.ts';
-import { createNodeDnsResolver } from '../domain/index.ts';
+import { type FuzzedRequest, fuzzedRequests } from '../test/support/fuzz-payloads.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 100);
+/** BENCH_FUZZ=1: 16 senders at once, every other request a fuzzed payload, /healthz probed meanwhile. */
+const FUZZ = process.env.BENCH_FUZZ === '1';
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SIGNING_SECRET = 'bench-signing-secret';
 
@@ -79,45 +83,108 @@ try {
     (i) => buttonClick('renewal.opt_out', cycleId, 'U0DEMOSVC1', i),
     (i) => buttonClick('renewal.change_period', cycleId, 'U0DEMOADM1', i),
   ];
-  const started = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(
-      send(events, (requests[i % requests.length] as (i: number) => URLSearchParams)(i)).then(
-        ({ ms, status }) => {
-          latencies.push(ms);
-          statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        },
-      ),
+  if (FUZZ) {
+    const fuzzed = fuzzedRequests(20261207, 2_000, {
+      team: 'T0BENCH',
+      user: 'U0DEMOADM1',
+      channel: 'C0DEMOWEB1',
+    });
+    const rssBefore = process.memoryUsage().rss;
+    const health = new Map<number, number>();
+    const until = performance.now() + SECONDS * 1000;
+    const probe = (async () => {
+      while (performance.now() < until) {
+        const status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.status,
+          () => 0,
+        );
+        health.set(status, (health.get(status) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })();
+    let next = 0;
+    const sender = async () => {
+      while (performance.now() < until) {
+        const i = next++;
+        const sent =
+          i % 2 === 0
+            ? await sendRaw(events, fuzzed[(i / 2) % fuzzed.length] as FuzzedRequest)
+            : await send(events, (requests[i % requests.length] as (i: number) => URLSearchParams)(i));
+        latencies.push(sent.ms);
+        statuses.set(sent.status, (statuses.get(sent.status) ?? 0) + 1);
+      }
+    };
+    const t0 = performance.now();
+    await Promise.all([...Array.from({ length: SENDERS }, sender), probe]);
+    const elapsed = (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 1500));
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN;
+    const fiveHundreds = [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
+    const result = {
+      requests: latencies.length,
+      rate: Math.round(latencies.length / elapsed),
+      senders: SENDERS,
+      statuses: Object.fromEntries(statuses),
+      fiveHundreds,
+      ackMs: { median: round(pct(50)), p95: round(pct(95)), p99: round(pct(99)), max: round(pct(100)) },
+      healthz: Object.fromEntries(health),
+      rssMb: {
+        before: Math.round(rssBefore / 1048576),
+        after: Math.round(process.memoryUsage().rss / 1048576),
+      },
+    };
+    console.log(JSON.stringify(result));
+    console.log(
+      `fuzz: ${result.requests} requests from ${SENDERS} senders (half fuzzed) at ${result.rate}/s: ` +
+        `5xx ${fiveHundreds}; ack p50 ${result.ackMs.median} ms, p99 ${result.ackMs.p99} ms, max ${result.ackMs.max} ms ` +
+        `(target p99 < 50 ms); /healthz ${JSON.stringify(result.healthz)}; RSS ${result.rssMb.before} → ${result.rssMb.after} MB`,
     );
-  }
-  await Promise.all(inFlight);
-  const elapsed = (performance.now() - started) / 1000;
-  // Let the follow-up answers (after the ack) arrive before counting them.
-  await new Promise((r) => setTimeout(r, 1500));
+    await slack.stop();
+    await connection.close();
+    process.exitCode = fiveHundreds === 0 && [...health.keys()].every((s) => s === 200) ? 0 : 1;
+  } else {
+    const started = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inFlight.push(
+        send(events, (requests[i % requests.length] as (i: number) => URLSearchParams)(i)).then(
+          ({ ms, status }) => {
+            latencies.push(ms);
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          },
+        ),
+      );
+    }
+    await Promise.all(inFlight);
+    const elapsed = (performance.now() - started) / 1000;
+    // Let the follow-up answers (after the ack) arrive before counting them.
+    await new Promise((r) => setTimeout(r, 1500));
 
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN;
-  const result = {
-    requests: latencies.length,
-    rate: Math.round(latencies.length / elapsed),
-    statuses: Object.fromEntries(statuses),
-    ackMs: { median: round(pct(50)), p95: round(pct(95)), p99: round(pct(99)), max: round(pct(100)) },
-    followUpsReceived: standIn.responses(),
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-  };
-  console.log(JSON.stringify(result));
-  console.log(
-    `ack latency at ${result.rate} req/s over ${result.requests} signed requests (/cert commands and notice buttons): ` +
-      `median ${result.ackMs.median} ms, p95 ${result.ackMs.p95} ms, p99 ${result.ackMs.p99} ms, max ${result.ackMs.max} ms ` +
-      `(target p99 < 50 ms); follow-ups ${result.followUpsReceived}; peak RSS ${result.peakRssMb} MB`,
-  );
-  await slack.stop();
-  await connection.close();
-  process.exitCode = result.ackMs.p99 < 50 && (statuses.get(200) ?? 0) === latencies.length ? 0 : 1;
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN;
+    const result = {
+      requests: latencies.length,
+      rate: Math.round(latencies.length / elapsed),
+      statuses: Object.fromEntries(statuses),
+      ackMs: { median: round(pct(50)), p95: round(pct(95)), p99: round(pct(99)), max: round(pct(100)) },
+      followUpsReceived: standIn.responses(),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    console.log(JSON.stringify(result));
+    console.log(
+      `ack latency at ${result.rate} req/s over ${result.requests} signed requests (/cert commands and notice buttons): ` +
+        `median ${result.ackMs.median} ms, p95 ${result.ackMs.p95} ms, p99 ${result.ackMs.p99} ms, max ${result.ackMs.max} ms ` +
+        `(target p99 < 50 ms); follow-ups ${result.followUpsReceived}; peak RSS ${result.peakRssMb} MB`,
+    );
+    await slack.stop();
+    await connection.close();
+    process.exitCode = result.ackMs.p99 < 50 && (statuses.get(200) ?? 0) === latencies.length ? 0 : 1;
+  }
 } finally {
   await standIn.close();
   await pg.stop();
@@ -173,14 +240,18 @@ function buttonClick(actionId: string, cycle: string, user: string, i: number): 
 }
 
 async function send(url: string, form: URLSearchParams): Promise<{ ms: number; status: number }> {
-  const body = form.toString();
+  return sendRaw(url, { body: form.toString(), contentType: 'application/x-www-form-urlencoded' });
+}
+
+async function sendRaw(url: string, request: FuzzedRequest): Promise<{ ms: number; status: number }> {
+  const body = request.body;
   const ts = Math.floor(Date.now() / 1000).toString();
   const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
   const t0 = performance.now();
   const response = await fetch(url, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': request.contentType,
       'x-slack-request-timestamp': ts,
       'x-slack-signature': signature,
     },

@@ -1,12 +1,15 @@
 /**
- * `npm run bench:notices`: plans 100,000 contracts on an embedded PostgreSQL in a temporary
- * directory, times the due-notices sweep (the dispatcher's claim query), then dispatches every due
- * notice through the real Slack delivery to a stand-in of the Slack Web API on 127.0.0.1, run in a
- * child process (`bench/slack-stand-in.mjs`) so that the peak RSS is the bot's alone.
- * Prints planning time, sweep time, notices per second and peak RSS. Stops by itself (10 minutes at most).
+ * `npm run bench:notices`: plans BENCH_CONTRACTS contracts on an embedded PostgreSQL in a temporary
+ * directory, times the outbox engine's look for work (ready lanes over the whole outbox) and one
+ * claim, then delivers every due notice with the outbox worker of the composition root
+ * (`createOutbox` → `wireOutboxWorker`, unpaced: `paceMs` 0) through the real Slack notice board to a
+ * stand-in of the Slack Web API on 127.0.0.1, run in a child process (`bench/slack-stand-in.mjs`) so
+ * that the peak RSS is the bot's alone. Prints planning time, the look-up times, the lanes (Slack
+ * channels) worked, notices per second and peak RSS. Stops by itself (10 minutes at most).
  *
- * Knobs (environment): BENCH_CONTRACTS (100000), BENCH_POOL (postgres.js pool, 10), BENCH_CONCURRENCY
- * (deliveries in flight, 32), BENCH_NOOP=1 (a no-op delivery instead of Slack: the database's share).
+ * Knobs (environment): BENCH_CONTRACTS (60000: about 9,000 due notices), BENCH_CHANNELS (200),
+ * BENCH_POOL (postgres.js pool, 10), BENCH_MAX_LANES (lanes held at once by the worker, 256),
+ * BENCH_NOOP=1 (a no-op notice board instead of Slack: the database's share).
  */
 
 import { fork } from 'node:child_process';
@@ -17,15 +20,18 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { loadConfig } from '../bot/app/config.ts';
-import { createNoticeDelivery } from '../bot/app/notice-delivery.ts';
-import { connect } from '../db/server/connection.ts';
+import { createOutbox } from '../bot/app/outbox.ts';
+import { connect, type Executor } from '../db/server/connection.ts';
 import { startEmbeddedPostgres } from '../db/server/embedded-postgres.ts';
 import { migrateDatabase } from '../db/server/migrate.ts';
-import { claimDueNotices, countDueNotices } from '../db/stores/notices-outbox.ts';
+import { countDueNotices } from '../db/stores/notices-outbox.ts';
+import { createOutboxQueue } from '../db/stores/outbox-queues.ts';
 import { planRenewals } from '../db/stores/renewal-planning.ts';
-import { createNoticeDispatcher, noticeStatusCounts } from '../scheduler/dispatch-notices.ts';
+import type { NoticeBoard } from '../domain/ports/notices.ts';
 
-const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 100_000);
+const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 60_000);
+const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 200);
+const MAX_LANES = Number(process.env.BENCH_MAX_LANES ?? 256);
 const DEADLINE_MS = 10 * 60_000;
 const now = new Date('2026-12-01T01:00:00Z');
 
@@ -42,6 +48,13 @@ const elapsed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
   return [value, performance.now() - t0];
 };
 class RollBack extends Error {}
+
+const statusCounts = async (ex: Executor) => {
+  const rows = (await ex.execute(
+    sql`select status, count(*)::int as n from notices group by status order by status`,
+  )) as unknown as { status: string; n: number }[];
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+};
 
 /** Memory at the end of each phase: current RSS, peak RSS so far, heap in use. */
 const phases: string[] = [];
@@ -93,8 +106,8 @@ async function main() {
     await migrateDatabase(pg.url);
     const db = connection.db;
 
-    // Set-up (bulk SQL): one service group, 100k contracts, half proxy and half BYO, one certificate
-    // each, expiring over the next year.
+    // Set-up (bulk SQL): one service group, the contracts, half proxy and half BYO, over CHANNELS
+    // Slack channels, one certificate each, expiring over the next year.
     const [, setupMs] = await elapsed(async () => {
       await db.execute(sql`insert into service_groups (name, locale) values ('bench', 'ja')`);
       await db.execute(sql`
@@ -107,7 +120,7 @@ async function main() {
                case when i % 2 = 0 then 'proxy' else 'byo' end,
                case when i % 2 = 0 then 'digicert' end, case when i % 2 = 0 then 'digicert.secure_server_id' end,
                case when i % 2 = 0 then 12 end, case when i % 2 = 0 then 'customer' end,
-               'C0BENCH' || (i % 500)
+               'C0BENCH' || (i % ${CHANNELS})
           from service_groups g, generate_series(1, ${CONTRACTS}) as i`);
       await db.execute(sql`
         insert into certificates (contract_id, pem, serial, subject, issuer, not_before, not_after, sha256,
@@ -143,28 +156,27 @@ async function main() {
     await db.execute(sql`analyze`);
     notePhase('after planning');
 
-    // The sweep: the claim query over the whole outbox, in a transaction rolled back afterwards.
+    // The engine's look for work over the whole outbox: the lanes with a notice ready now (one round's
+    // worth, then all of them), and one claim, in a transaction rolled back afterwards.
     const due = await countDueNotices(db, now);
-    const sweep = async (limit: number) => {
-      let ms = 0;
-      let claimed = 0;
-      await db
-        .transaction(async (tx) => {
-          const t0 = performance.now();
-          claimed = (await claimDueNotices(tx, { workerId: 'bench-sweep', now, limit })).length;
-          ms = performance.now() - t0;
-          throw new RollBack();
-        })
-        .catch((error) => {
-          if (!(error instanceof RollBack)) throw error;
-        });
-      return { ms, claimed };
-    };
-    const batchSweep = await sweep(100);
-    const fullSweep = await sweep(1_000_000);
-    notePhase('after sweep');
+    const queue = createOutboxQueue(db, 'notices');
+    const [, roundMs] = await elapsed(() => queue.readyLanes(now, 64));
+    const [lanes, allLanesMs] = await elapsed(() => queue.readyLanes(now, 1_000_000));
+    let claimMs = 0;
+    await db
+      .transaction(async (tx) => {
+        const t0 = performance.now();
+        await createOutboxQueue(tx, 'notices').claimNext(lanes[0] ?? 'none', 'bench-claim', now);
+        claimMs = performance.now() - t0;
+        throw new RollBack();
+      })
+      .catch((error) => {
+        if (!(error instanceof RollBack)) throw error;
+      });
+    notePhase('after look-ups');
 
-    // Dispatch through the real Slack delivery (bot/notice-delivery.ts) to the stand-in.
+    // Delivery by the outbox worker of the composition root, through the Slack notice board (the
+    // outbox's client: no retries inside a call) to the stand-in.
     const config = loadConfig({
       SLACK_BOT_TOKEN: 'xoxb-bench',
       SLACK_APP_TOKEN: 'xapp-bench',
@@ -174,46 +186,52 @@ async function main() {
     });
     if (!config.ok) throw new Error(config.problems.join('; '));
     const logger = pino({ level: 'warn' });
-    const delivery = process.env.BENCH_NOOP
-      ? {
-          deliver: async () => ({
-            ok: true as const,
-            message: { channel: 'C', ts: `${++posts}.1` },
-            threadTs: null,
-          }),
-          findPosted: async () => null,
-        }
-      : createNoticeDelivery({ config: config.value, logger, retryConfig: { retries: 0 } });
-    const dispatcher = createNoticeDispatcher({
+    const noop: NoticeBoard = {
+      deliver: async (n) => ({
+        ok: true,
+        message: { channel: n.contract.slackChannelId, ts: `${++posts}.000100` },
+        threadTs: n.thread?.ts ?? null,
+      }),
+      findPosted: async () => ({ kind: 'absent' }),
+    };
+    const outbox = createOutbox({
+      config: config.value,
       db,
-      delivery,
       logger,
-      mode: 'deliver',
-      masterKey: undefined,
-      defaultLocale: 'ja',
-      batchSize: 500,
-      concurrency: Number(process.env.BENCH_CONCURRENCY ?? 32),
+      ...(process.env.BENCH_NOOP ? { noticeBoard: noop } : {}),
+      worker: { paceMs: () => 0, maxLanes: MAX_LANES },
     });
-    const [summary, dispatchMs] = await elapsed(() => dispatcher.dispatchDue(now));
-    const counts = await noticeStatusCounts(db);
+    const worker = outbox.worker;
+    if (!worker) throw new Error('expected the deliver mode (a bot token is configured)');
+    let lanesHeldPeak = 0;
+    const lanesSampler = setInterval(() => {
+      lanesHeldPeak = Math.max(lanesHeldPeak, worker.health().lanesHeld);
+    }, 10);
+    const [summary, deliverMs] = await elapsed(() => worker.runUntilIdle(now)).finally(() =>
+      clearInterval(lanesSampler),
+    );
+    const counts = await statusCounts(db);
     if (!process.env.BENCH_NOOP) {
       const answer = fromSlack<number>('posts');
       slack.send('count');
       posts = await answer;
     }
-    notePhase('after dispatch');
+    notePhase('after delivery');
     const heapMb = process.memoryUsage().heapUsed / 1048576;
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
 
+    const n = (x: number) => x.toLocaleString('en');
     const lines = [
-      `bench:notices (${CONTRACTS.toLocaleString('en')} contracts, embedded PostgreSQL, Slack stand-in on loopback in a child process)`,
+      `bench:notices (${n(CONTRACTS)} contracts in ${n(CHANNELS)} channels, embedded PostgreSQL, ${process.env.BENCH_NOOP ? 'no-op notice board' : 'Slack stand-in on loopback in a child process'})`,
       `  set-up (bulk SQL)         ${seconds(setupMs)}`,
-      `  planning                  ${seconds(planMs)}: ${planned.cycles.toLocaleString('en')} cycles, ${planned.notices.toLocaleString('en')} notices (${Math.round(CONTRACTS / (planMs / 1000)).toLocaleString('en')} contracts/s)`,
-      `  due notices               ${due.toLocaleString('en')}`,
-      `  sweep, one batch (100)    ${batchSweep.ms.toFixed(1)} ms`,
-      `  sweep, all due (${fullSweep.claimed.toLocaleString('en')})   ${fullSweep.ms.toFixed(1)} ms   (target < 1 s)`,
-      `  dispatch                  ${seconds(dispatchMs)}: ${summary.sent.toLocaleString('en')} sent, ${summary.skipped} skipped, ${summary.failed} failed, ${posts.toLocaleString('en')} Web API calls`,
-      `  notices per second        ${Math.round(summary.sent / (dispatchMs / 1000)).toLocaleString('en')}`,
+      `  planning                  ${seconds(planMs)}: ${n(planned.cycles)} cycles, ${n(planned.notices)} notices (${n(Math.round(CONTRACTS / (planMs / 1000)))} contracts/s)`,
+      `  due notices               ${n(due)} in ${n(lanes.length)} lanes (one per Slack channel)`,
+      `  ready lanes, one round    ${roundMs.toFixed(1)} ms   (64 lanes)`,
+      `  ready lanes, all          ${allLanesMs.toFixed(1)} ms   (${n(lanes.length)} lanes; target < 1 s)`,
+      `  claim next, one lane      ${claimMs.toFixed(1)} ms`,
+      `  delivery (paceMs 0)       ${seconds(deliverMs)}: ${n(summary.done)} sent, ${n(summary.skipped)} skipped, ${n(summary.failed)} failed, ${n(summary.retried)} retried, ${n(summary.lost)} lost; ${n(posts)} Web API calls; pool ${process.env.BENCH_POOL ?? 10}`,
+      `  lanes held at once        ${n(lanesHeldPeak)} at most (maxLanes ${n(MAX_LANES)}; runUntilIdle leases from 64 ready lanes a round)`,
+      `  notices per second        ${n(Math.round(summary.done / (deliverMs / 1000)))}   (claimed ${n(Math.round(summary.claimed / (deliverMs / 1000)))}/s, skips included)`,
       `  outbox after              ${JSON.stringify(counts)}`,
       `  peak RSS                  ${maxRssMb.toFixed(0)} MB   (target < 256 MB; at start, node + tsx + modules: ${baselineRssMb.toFixed(0)} MB; heap in use at the end: ${heapMb.toFixed(0)} MB)`,
       '  memory by phase',

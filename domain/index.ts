@@ -1,6 +1,10 @@
 // The domain's public entry point: what handlers, jobs and the db layer use. Every rule of
 // ../shared/spec/ lives in one module below; nothing here knows Slack, SQL or a clock.
 
+/** The DNS port: look-ups with a timeout, where a failure is never "no record" (R-DCV-5). */
+export type { DnsResolver, LookupFailureReason, LookupResult, SoaRecord } from './ports/dns.ts';
+/** Which decisions a notice offers now, from the state machine's guards (R-AUTO-1, R-AUTO-5, R-CHANGE-3). */
+export * from './rules/available-decisions.ts';
 /** CA/Browser Forum limits by date: validity caps (R-CABF-1) and DCV method status (R-CABF-3). */
 export * from './rules/cabf-limits.ts';
 /** Product catalogue: allowed renewal periods (R-CHANGE-1), auto-renewal periods (R-AUTO-3), vetting (R-VETTING-1). */
@@ -15,10 +19,10 @@ export * from './rules/cycle-vocabulary.ts';
 export * from './rules/dcv/dcv-addresses.ts';
 /** DCV use-case: TXT and SOA look-ups in parallel, then `dcvAddresses` (R-DCV-5). */
 export { lookUpDcv } from './rules/dcv/lookup-dcv.ts';
-/** DNS look-ups with a timeout, where a failure is never "no record" (R-DCV-5). */
-export * from './rules/dcv/resolver.ts';
 /** SOA RNAME to mailbox, with escaped dots (R-DCV-GLOBALSIGN). */
 export { rnameToMailbox } from './rules/dcv/rname.ts';
+/** The SOA of the zone that holds a name, walking up to the base domain (R-DCV-5). */
+export { findZoneSoa } from './rules/dcv/zone-soa.ts';
 /** Subject fields as a CA accepts them (X.520 lengths, country code, no control characters). */
 export * from './rules/dn-fields.ts';
 /** Common names typed by users: normalised, IDN to A-labels, base domain by the PSL, refusals with reasons. */

@@ -91,6 +91,7 @@ export const SLACK_PACE_MS = 1_100;
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_MAX_MS = 15 * 60_000;
 const STORE_BACKOFF_MAX_MS = 10_000;
+const QUIET_RECHECK_MS = 3_000;
 /** The abort reason of the attempts still in flight when `stop`'s grace is over. */
 const SHUTDOWN = new Error('shutdown');
 
@@ -100,6 +101,15 @@ export const outboxBackoffMs = (attempts: number, retryAfterMs: number | undefin
   const jittered = exponential / 2 + (random() * exponential) / 2;
   return retryAfterMs !== undefined ? Math.max(retryAfterMs, Math.min(jittered, retryAfterMs * 2)) : jittered;
 };
+
+/** How a failure's log line names an item of each queue. */
+const ITEM_NOUN: Record<QueueName, string> = {
+  notices: 'notice',
+  messages: 'message',
+  handover: 'hand-over event',
+};
+const aboutOf = (outcome: Outcome) =>
+  outcome.kind !== 'done' && outcome.kind !== 'skipped' && outcome.about ? { about: outcome.about } : {};
 
 const defaultPace = (lane: LaneId) => (isSlackLane(lane) ? SLACK_PACE_MS : 0);
 
@@ -118,6 +128,8 @@ type HeldLane = {
   leaseUntil: number;
   /** No write in this lane before this (Slack's pace, a Retry-After). */
   pacedUntil: number;
+  /** Queues found empty for this lane, not asked again before then (see `claimNext`). */
+  readonly quietUntil: Map<QueueName, number>;
   lost: boolean;
 };
 
@@ -187,7 +199,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     let final: Exclude<Outcome, { kind: 'done' }> =
       // A queue whose items are never given up (the hand-over) retries what would fail elsewhere.
       outcome.kind === 'failed' && !queue.canFail
-        ? { kind: 'retry', error: outcome.error, uncertain: false }
+        ? { kind: 'retry', error: outcome.error, uncertain: false, ...aboutOf(outcome) }
         : outcome;
     let nextAttemptAt: Date | null = null;
     if (final.kind === 'retry' && interrupted) {
@@ -201,7 +213,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // an item that may have landed is never given up before it is found or known absent.
       const givesUp = counts && final.retryAfterMs === undefined && !final.uncertain;
       if (queue.canFail && givesUp && claim.attempts >= maxAttempts) {
-        final = { kind: 'failed', error: `${final.error} (after ${claim.attempts} attempts)` };
+        final = {
+          kind: 'failed',
+          error: `${final.error} (after ${claim.attempts} attempts)`,
+          ...aboutOf(final),
+        };
       } else {
         nextAttemptAt = new Date(now.getTime() + backoff(counts ? claim.attempts : 1, final.retryAfterMs));
       }
@@ -213,9 +229,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     else summary.retried++;
     options.onOutcome?.(queue.name, claim, final);
     if (final.kind === 'failed') {
+      // One line that names the item (a notice: its CN, kind and channel) when the handler said which.
       logger.warn(
-        { queue: queue.name, id: claim.id, lane: claim.lane, error: final.error },
-        'outbox item failed',
+        { queue: queue.name, id: claim.id, lane: claim.lane, ...final.about?.fields, error: final.error },
+        final.about
+          ? `${ITEM_NOUN[queue.name]} failed: ${final.about.label}: ${final.error}`
+          : 'outbox item failed',
       );
     } else if (final.kind === 'retry') {
       logger.info(
@@ -223,6 +242,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           queue: queue.name,
           id: claim.id,
           lane: claim.lane,
+          ...final.about?.fields,
           error: final.error,
           nextAttemptAt,
           uncertain: final.uncertain,
@@ -275,11 +295,20 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   };
 
-  const claimNext = async (lane: LaneId, now: Date) => {
+  /**
+   * The next item of the lane, from the first queue that has one. A queue found empty for the lane is
+   * asked again only after QUIET_RECHECK_MS while the lane keeps working (a busy channel's notices
+   * would otherwise pay one empty claim per other queue), or at once after `wake()`.
+   */
+  const claimNext = async (state: HeldLane, now: Date, live: boolean) => {
+    const nowMs = now.getTime();
     for (const entry of options.queues) {
-      const claim = await entry.queue.claimNext(lane, workerId, now);
+      if (live && (state.quietUntil.get(entry.queue.name) ?? 0) > nowMs) continue;
+      const claim = await entry.queue.claimNext(state.lane, workerId, now);
       if (claim) return { entry, claim };
+      if (live) state.quietUntil.set(entry.queue.name, nowMs + QUIET_RECHECK_MS);
     }
+    // Nothing anywhere: the lane is given up, so the next holder asks every queue afresh.
     return null;
   };
 
@@ -301,7 +330,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         }
         if (!once && state.leaseUntil - nowMs < fenceMs) return; // the heartbeat is late: do not risk a write
         const now = once ? once.now : new Date(nowMs);
-        const next = await claimNext(state.lane, now);
+        const next = await claimNext(state, now, !once);
         if (!next) return;
         summary.claimed++;
         if (stopping) {
@@ -356,7 +385,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return taken
       .filter((lane) => !held.has(lane))
       .map((lane) => {
-        const state: HeldLane = { lane, leaseUntil: now.getTime() + leaseMs, pacedUntil: 0, lost: false };
+        const state: HeldLane = {
+          lane,
+          leaseUntil: now.getTime() + leaseMs,
+          pacedUntil: 0,
+          lost: false,
+          quietUntil: new Map(),
+        };
         held.set(lane, state);
         return state;
       });
@@ -458,6 +493,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
     },
     wake() {
+      // Something was enqueued here: every held lane asks every queue again.
+      for (const state of held.values()) state.quietUntil.clear();
       wakeUp?.();
     },
     health: () => ({ running, startedAt, lanesHeld: held.size, lastPollAt, storeFailing }),

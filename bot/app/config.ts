@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_NOTICE_SETTINGS } from '../../domain/index.ts';
+import { DEFAULT_NOTICE_SETTINGS, parseMasterKey } from '../../domain/index.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour), e.g. 09:00');
 const days = (max: number) => z.coerce.number().int().min(1).max(max);
@@ -9,6 +9,12 @@ const optionalSecret = z
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
+/** A Slack token of one kind, told by its prefix; the message never shows the value. */
+const slackToken = (prefix: string, kind: string) =>
+  optionalSecret.refine(
+    (v) => v === undefined || v.startsWith(prefix),
+    `expected ${kind} (${prefix}…); check that the two Slack tokens are not swapped`,
+  );
 
 /**
  * Every environment variable Kigen reads, with its default and meaning. The README's table is checked
@@ -34,14 +40,14 @@ export const configVariables = {
     doc: 'Directory for the embedded PostgreSQL data and the process lock (relative to the working directory).',
   },
   SLACK_BOT_TOKEN: {
-    schema: optionalSecret,
+    schema: slackToken('xoxb-', 'a bot token'),
     default: '(none: dry-run)',
-    doc: 'Bot token (`xoxb-…`). Without it Kigen runs in dry-run: due notices are printed, nothing is posted.',
+    doc: 'Bot token (`xoxb-…`; another kind stops the start). Without it Kigen runs in dry-run: due notices are printed, nothing is posted.',
   },
   SLACK_APP_TOKEN: {
-    schema: optionalSecret,
+    schema: slackToken('xapp-', 'an app-level token'),
     default: '(none)',
-    doc: 'App-level token (`xapp-…`, scope `connections:write`): selects Socket Mode.',
+    doc: 'App-level token (`xapp-…`, scope `connections:write`; another kind stops the start): selects Socket Mode.',
   },
   SLACK_SIGNING_SECRET: {
     schema: optionalSecret,
@@ -78,9 +84,13 @@ export const configVariables = {
     doc: 'Language of messages when the Slack user’s locale is unknown.',
   },
   KIGEN_MASTER_KEY: {
-    schema: optionalSecret,
+    // The key maker's own rule (parseMasterKey): what it would refuse later is refused at start.
+    schema: optionalSecret.refine(
+      (v) => v === undefined || parseMasterKey(v).ok,
+      'expected 32 bytes as base64 or hex, e.g. the output of openssl rand -base64 32',
+    ),
     default: '(none)',
-    doc: 'Key that encrypts generated private keys at rest (32 bytes as base64 or hex). Without it Kigen refuses to generate keys.',
+    doc: 'Key that encrypts generated private keys at rest: exactly 32 bytes as base64 or hex (`openssl rand -base64 32`); anything else stops the start. Without it Kigen refuses to generate keys (in Slack mode with proxy contracts: a warning at start, `masterKey` in `/healthz`).',
   },
   KIGEN_DELIVERY_TIME: {
     schema: hhmm.default('09:00'),

@@ -4,10 +4,17 @@ import type { OutboxHealth } from '../../scheduler/outbox-worker.ts';
 import { withTimeout } from './metrics.ts';
 
 export type HealthReport = {
-  readonly status: 'ok' | 'unavailable';
+  /** 'degraded': serving (200), but a named check says what does not work; 'unavailable': 503. */
+  readonly status: 'ok' | 'degraded' | 'unavailable';
   readonly database: 'ok' | 'down';
   /** This process's outbox worker; absent where it runs none. */
   readonly scheduler?: 'ok' | 'stopped' | 'stalled';
+  /** Socket Mode only: the WebSocket to Slack (not connected: unavailable, nothing reaches this replica). */
+  readonly slack?: 'ok' | 'connecting' | 'disconnected';
+  /** Only when missing while proxy contracts exist: their auto-renewal cannot generate keys (degraded). */
+  readonly masterKey?: 'missing';
+  /** What the slack and masterKey checks that are not ok mean, one sentence each. */
+  readonly reasons?: readonly string[];
 };
 
 export type HealthCheckOptions = {
@@ -19,7 +26,22 @@ export type HealthCheckOptions = {
   /** The worker looks for work every half second: no look for this long means its loop is stuck. */
   readonly staleAfterMs?: number;
   readonly now?: () => Date;
+  /** Socket Mode: the connection's state (bot/slack/slack-app.ts); null before the Slack app exists. */
+  readonly slack?: () => 'ok' | 'connecting' | 'disconnected' | null;
+  /** Slack mode without KIGEN_MASTER_KEY: the active proxy contracts are counted and reported. */
+  readonly masterKeyMissing?: boolean;
 };
+
+/** Active proxy contracts: the ones whose auto-renewal needs a provider key, hence the master key. */
+export async function countProxyContracts(db: Database): Promise<number> {
+  const rows = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from contracts where category = 'proxy' and status = 'active'`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+export const masterKeyMissingReason = (proxyContracts: number): string =>
+  `masterKey: missing, ${proxyContracts} proxy contract(s) cannot be auto-renewed (set KIGEN_MASTER_KEY)`;
 
 export const DEFAULT_STALE_AFTER_MS = 2 * 60_000;
 
@@ -53,12 +75,44 @@ export function createHealthCheck(options: HealthCheckOptions): () => Promise<He
     return now().getTime() - last < staleAfterMs ? 'ok' : 'stalled';
   };
 
+  const proxyContracts = async (): Promise<number | null> => {
+    try {
+      return await withTimeout(countProxyContracts(db), timeoutMs);
+    } catch {
+      return null; // the database check says why
+    }
+  };
+
   return async () => {
     const database = (await databaseAnswers()) ? 'ok' : 'down';
-    if (!options.scheduler) {
-      return { status: database === 'ok' ? 'ok' : 'unavailable', database };
+    const reasons: string[] = [];
+    const report: { -readonly [K in keyof HealthReport]: HealthReport[K] } = { status: 'ok', database };
+    let unavailable = database !== 'ok';
+    let degraded = false;
+    if (options.scheduler) {
+      report.scheduler = schedulerState(database === 'ok');
+      if (report.scheduler !== 'ok') unavailable = true;
     }
-    const scheduler = schedulerState(database === 'ok');
-    return { status: database === 'ok' && scheduler === 'ok' ? 'ok' : 'unavailable', database, scheduler };
+    if (options.slack) {
+      const slack = options.slack() ?? 'connecting';
+      report.slack = slack;
+      if (slack !== 'ok') {
+        unavailable = true;
+        reasons.push(
+          `slack: Socket Mode ${slack === 'connecting' ? 'not connected yet (connecting)' : 'disconnected'}`,
+        );
+      }
+    }
+    if (options.masterKeyMissing && database === 'ok') {
+      const count = await proxyContracts();
+      if (count !== null && count > 0) {
+        report.masterKey = 'missing';
+        degraded = true;
+        reasons.push(masterKeyMissingReason(count));
+      }
+    }
+    report.status = unavailable ? 'unavailable' : degraded ? 'degraded' : 'ok';
+    if (reasons.length > 0) report.reasons = reasons;
+    return report;
   };
 }

@@ -18,7 +18,7 @@ export type ObservabilityEndpoints = {
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
- * `GET /healthz` (200 or 503 with the part that is down) and `GET /metrics` (Prometheus text). The
+ * `GET /healthz` (200 when ok or degraded, 503 with the part that is down) and `GET /metrics` (Prometheus text). The
  * same handlers serve on the Bolt HTTP receiver (`customRoutes`, on PORT) and on the server of
  * `startObservabilityServer` (Socket Mode and dry-run, on KIGEN_HTTP_PORT).
  */
@@ -43,7 +43,8 @@ function handlers(endpoints: ObservabilityEndpoints): Record<string, Handler> {
             );
             lastStatus = report.status;
           }
-          send(res, report.status === 'ok' ? 200 : 503, 'application/json', JSON.stringify(report));
+          // Degraded still serves: a load balancer keeps it, an orchestrator does not restart it.
+          send(res, report.status === 'unavailable' ? 503 : 200, 'application/json', JSON.stringify(report));
         })
         .catch((error: unknown) => {
           log.error({ err: error }, 'Health check failed');

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { connect } from '../../db/server/connection.ts';
 import { DataDirBusyError } from '../../db/server/data-dir-lock.ts';
 import {
@@ -6,11 +7,11 @@ import {
   openDatabaseServer,
 } from '../../db/server/database-server.ts';
 import { EmbeddedPostgresError } from '../../db/server/embedded-postgres.ts';
-import { createNodeDnsResolver } from '../../domain/index.ts';
-import { createSlackApp, type SlackApp } from '../slack/slack-app.ts';
+import { createNodeDnsResolver } from '../dns/node-dns-resolver.ts';
+import { createSlackApp, type SlackApp, SlackTokenRefusedError } from '../slack/slack-app.ts';
 import { type Config, loadConfig } from './config.ts';
 import { loadDemoIfFresh } from './demo.ts';
-import { createHealthCheck } from './health.ts';
+import { countProxyContracts, createHealthCheck, masterKeyMissingReason } from './health.ts';
 import {
   HttpPortInUseError,
   type ObservabilityServer,
@@ -35,7 +36,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     return 2;
   }
   const config = loaded.value;
-  const log = createLogger(config.logLevel, undefined, { secrets: secretsOf(env) });
+  // Synchronous: pino's default writes asynchronously and flushes what is left at exit, so under load
+  // the last lines ("Stopped", the line of a fatal error) came out before earlier ones.
+  const log = createLogger(config.logLevel, pino.destination({ dest: 1, sync: true }), {
+    secrets: secretsOf(env),
+  });
   const database = config.databaseUrl
     ? `external PostgreSQL at ${new URL(config.databaseUrl).host}`
     : `embedded PostgreSQL at ${embeddedClusterDir(config.dataDir)}`;
@@ -44,7 +49,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     `Kigen starting: ${modeText[config.slack.kind]}; database: ${database}`,
   );
 
-  const stop = stopSignal();
+  // Before anything that can wait: a stop is honoured at every phase of the start-up.
+  const stop = stopSignal(log);
   let server: Awaited<ReturnType<typeof openDatabaseServer>>;
   try {
     server = await openDatabaseServer({
@@ -57,7 +63,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     return startFailed(log, error);
   }
 
+  // postgres.js emits no 'error' events: a lost connection fails the queries on it, and the next query
+  // connects again. Agenda's own pg pool has its listeners in scheduler/jobs/agenda.ts.
   const connection = connect(server.url);
+  const masterKeyMissing = config.slack.kind !== 'dry-run' && config.masterKey === undefined;
   let background: BackgroundWork | undefined;
   let slackApp: SlackApp | undefined;
   let observability: ObservabilityServer | undefined;
@@ -68,12 +77,21 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     logger: log,
   });
   const endpoints = {
-    health: createHealthCheck({ db: connection.db, scheduler: () => background?.worker ?? undefined }),
+    health: createHealthCheck({
+      db: connection.db,
+      scheduler: () => background?.worker ?? undefined,
+      masterKeyMissing,
+      ...(config.slack.kind === 'socket' ? { slack: () => slackApp?.connection() ?? null } : {}),
+    }),
     metrics,
     logger: log,
   };
   try {
     if (!stop.requested) {
+      if (masterKeyMissing) {
+        const proxyContracts = await countProxyContracts(connection.db);
+        if (proxyContracts > 0) log.warn({ proxyContracts }, masterKeyMissingReason(proxyContracts));
+      }
       const demo = await loadDemoIfFresh(connection.db, { server, config, now: new Date() });
       if (demo) log.info({ demo }, `Empty embedded database in dry-run: loaded the demo (${demo.summary})`);
       background = await startBackgroundWork({
@@ -105,15 +123,20 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
             ? { ports: { store: background.outbox.store, keys: background.outbox.keys, dns: resolver } }
             : {}),
         });
-        await slackApp.start();
+        // Socket Mode waits here as long as Slack cannot be reached: a stop ends the wait.
+        const starting = slackApp.start();
+        starting.catch(() => undefined); // when a stop came first, its outcome no longer matters
+        await Promise.race([starting, stop.wait]);
       }
-      log.info('Kigen is running; stop it with Ctrl-C or SIGTERM');
+      if (!stop.requested) log.info('Kigen is running; stop it with Ctrl-C or SIGTERM');
       await stop.wait;
     }
+    if (stop.failure) return 1;
     log.info({ signal: stop.signal }, 'Shutting down');
     return 0;
   } catch (error) {
-    if (error instanceof HttpPortInUseError) log.error(error.message);
+    if (error instanceof HttpPortInUseError || error instanceof SlackTokenRefusedError)
+      log.error(error.message);
     else log.error({ err: error }, 'Kigen stopped on an unexpected error');
     return 1;
   } finally {
@@ -142,11 +165,21 @@ function startFailed(log: Logger, error: unknown): number {
   return 1;
 }
 
-function stopSignal() {
-  const state: { requested: boolean; signal?: NodeJS.Signals; wait: Promise<void> } = {
-    requested: false,
-    wait: Promise.resolve(),
-  };
+type StopState = {
+  requested: boolean;
+  signal?: NodeJS.Signals;
+  /** Set when an error nobody handled ended the run: exit 1 after the same clean stop. */
+  failure?: unknown;
+  wait: Promise<void>;
+};
+
+/**
+ * SIGINT and SIGTERM, and errors that nothing handled (a rejected promise, an exception thrown from a
+ * callback): each ends the run the same way, the drain and "Stopped", rather than a crash with a
+ * stack trace. An error is one log line (its message and code; the stack at debug).
+ */
+function stopSignal(log: Logger): StopState {
+  const state: StopState = { requested: false, wait: Promise.resolve() };
   state.wait = new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       if (state.requested) return; // a second Ctrl-C while we drain changes nothing
@@ -154,8 +187,36 @@ function stopSignal() {
       state.signal = signal;
       resolve();
     };
+    const onError = (kind: string) => (error: unknown) => {
+      const { message, code } = describeError(error);
+      log.error({ code }, `Kigen stops: ${kind}: ${message}`);
+      log.debug({ stack: (error as Error | undefined)?.stack }, 'stack of the error that stopped Kigen');
+      if (state.requested) return;
+      state.requested = true;
+      state.failure = error;
+      resolve();
+    };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    process.on('unhandledRejection', onError('unhandled rejection'));
+    process.on('uncaughtException', onError('uncaught exception'));
   });
   return state;
+}
+
+function describeError(error: unknown): { message: string; code?: string } {
+  if (error instanceof Error) {
+    const code = errorCode(error);
+    const slackError = (error as { data?: { error?: unknown } }).data?.error;
+    return {
+      message: `${error.message}${typeof slackError === 'string' && !error.message.includes(slackError) ? ` (${slackError})` : ''}`,
+      ...(code ? { code } : {}),
+    };
+  }
+  return { message: String(error) };
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -1,4 +1,14 @@
-import type { ApplicationKind, Ca, CsrMethod, CycleState, LookupFailureReason } from '../../domain/index.ts';
+import type {
+  ApplicationKind,
+  Ca,
+  CsrMethod,
+  CycleState,
+  LookupFailureReason,
+  Product,
+} from '../../domain/index.ts';
+import type { LookupReason } from '../../domain/ports/lookups.ts';
+import type { Locale } from './locale.ts';
+import { reasonMessage } from './reasons.ts';
 
 // `/cert` look-ups (dn, dcv, status, help) and the approver button, in Japanese and English.
 // Parameters that come from users or the database arrive here already escaped/as code by the views.
@@ -339,3 +349,47 @@ const en: typeof ja = {
 
 export const lookupText = { ja, en } as const;
 export type LookupText = typeof ja;
+
+/** A refusal's parameters as the view shows them (names and excerpts already as code). */
+export type LookupReasonShown = {
+  readonly usage: string;
+  readonly name: string;
+  readonly cn: string;
+  readonly excerpt: string;
+  readonly cas: string;
+};
+
+/**
+ * The one vocabulary of the look-ups' refusals (domain/ports/lookups.ts `LookupReason`) in the user's
+ * language. A `name.*` reason says what was typed and why it is not a name (bot/i18n/reasons.ts).
+ */
+export function lookupReasonMessage(
+  locale: Locale,
+  reason: LookupReason,
+  shown: LookupReasonShown,
+  params: Readonly<Record<string, string | number | boolean | null>> = {},
+): string {
+  const t = lookupText[locale];
+  switch (reason) {
+    case 'lookup.missing_name':
+      return t.missingName({ usage: shown.usage });
+    case 'lookup.too_many_arguments':
+      return t.tooManyArguments({ usage: shown.usage });
+    case 'lookup.unknown_ca':
+      return t.unknownCa({ excerpt: shown.excerpt, cas: shown.cas });
+    case 'lookup.not_visible':
+      return t.notVisible({ name: shown.name });
+    case 'lookup.byo_has_no_ca':
+      return t.dcvByo({ cn: shown.cn });
+    case 'dn.no_previous_application':
+      return t.noPreviousApplication({ cn: shown.cn });
+    case 'dn.no_registered_certificate':
+      return t.noRegisteredCertificate({ cn: shown.cn });
+    default:
+      return t.badName({ excerpt: shown.excerpt, why: reasonMessage(locale, reason, params) });
+  }
+}
+
+/** A catalogue product's name in the user's language. */
+export const productName = (locale: Locale, product: Product): string =>
+  locale === 'ja' ? product.nameJa : product.nameEn;

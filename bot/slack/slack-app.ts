@@ -8,6 +8,7 @@ import {
   HTTPReceiver,
   LogLevel,
   type Logger as SlackLogger,
+  SocketModeReceiver,
 } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import { sql } from 'drizzle-orm';
@@ -47,11 +48,25 @@ export type SlackAppOptions = {
   readonly ports?: KigenPorts;
 };
 
+/** The Socket Mode connection as /healthz reports it. */
+export type SlackConnection = 'ok' | 'connecting' | 'disconnected';
+
+/** Slack refused a token at start: one line for the operator, naming the variable. */
+export class SlackTokenRefusedError extends Error {
+  override name = 'SlackTokenRefusedError';
+}
+
 export type SlackApp = {
   readonly app: App;
   readonly userLocales: UserLocales;
-  /** Connects (Socket Mode) or listens (HTTP); resolves with the HTTP port, null in Socket Mode. */
+  /**
+   * Connects (Socket Mode) or listens (HTTP); resolves with the HTTP port, null in Socket Mode. In
+   * Socket Mode it waits for Slack as long as Slack cannot be reached (race it with a stop signal);
+   * a refused app-level token rejects with SlackTokenRefusedError.
+   */
   start(): Promise<{ readonly port: number | null }>;
+  /** Socket Mode: the WebSocket's state (connected, connecting or reconnecting, closed); null in HTTP mode. */
+  connection(): SlackConnection | null;
   /** Stops receiving; call before the database closes. */
   stop(): Promise<void>;
 };
@@ -94,8 +109,40 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 
   let receiver: HTTPReceiver | undefined;
   let app: App;
+  let socket: SocketModeReceiver | undefined;
+  let connection: SlackConnection = 'connecting';
+  let stopping = false;
   if (slack.kind === 'socket') {
-    app = new App({ ...common, appToken: slack.appToken, socketMode: true });
+    // Our own receiver: Bolt passes the App's clientOptions to the HTTP client of the bot, not to the
+    // Socket Mode client, which would call apps.connections.open on slack.com whatever SLACK_API_URL says.
+    socket = new SocketModeReceiver({
+      appToken: slack.appToken,
+      logger: toBoltLogger(log, { errorAs: 'warn' }),
+      installerOptions: {
+        clientOptions: {
+          ...(config.slackApiUrl ? { slackApiUrl: withTrailingSlash(config.slackApiUrl) } : {}),
+          // While Slack cannot be reached, keep asking (at most every 30 s): /healthz says so meanwhile.
+          retryConfig: options.retryConfig ?? { forever: true, factor: 1.5, maxTimeout: 30_000 },
+        },
+      },
+    });
+    const client = socket.client;
+    let connectedBefore = false;
+    const become = (next: SlackConnection, message: string) => {
+      if (stopping || next === connection) return;
+      const was = connection;
+      connection = next;
+      if (next === 'ok') {
+        log.info(connectedBefore ? `${message} again` : message);
+        connectedBefore = true;
+      } else if (was === 'ok') log.warn(message);
+    };
+    client.on('connecting', () => become('connecting', 'Slack Socket Mode connecting'));
+    client.on('reconnecting', () => become('connecting', 'Slack Socket Mode reconnecting'));
+    client.on('connected', () => become('ok', 'Slack Socket Mode connected'));
+    client.on('close', () => become('disconnected', 'Slack Socket Mode disconnected; reconnecting'));
+    client.on('disconnected', () => become('disconnected', 'Slack Socket Mode disconnected'));
+    app = new App({ ...common, receiver: socket });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: slack.signingSecret,
@@ -194,8 +241,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     userLocales,
     async start() {
       if (slack.kind === 'socket') {
-        await app.start();
-        log.info('Slack Socket Mode connected');
+        try {
+          await app.start();
+        } catch (error) {
+          throw refusedToken(error) ?? error;
+        }
         return { port: null };
       }
       const server = await app.start(slack.port);
@@ -203,11 +253,32 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       log.info({ port }, `Slack HTTP receiver listening on :${port} (${EVENTS_PATH}, ${HEALTH_PATH})`);
       return { port };
     },
+    connection: () => (socket ? connection : null),
     async stop() {
+      stopping = true;
       await app.stop();
       log.info('Slack app stopped');
     },
   };
+}
+
+/** Slack's answers to apps.connections.open that no retry changes (@slack/socket-mode gives up on them). */
+const REFUSED = new Set([
+  'not_authed',
+  'invalid_auth',
+  'account_inactive',
+  'user_removed_from_team',
+  'team_disabled',
+]);
+
+function refusedToken(error: unknown): SlackTokenRefusedError | undefined {
+  const { code, data } = (error ?? {}) as { code?: unknown; data?: { error?: unknown } };
+  const slackError = data?.error;
+  if (code !== 'slack_webapi_platform_error' || typeof slackError !== 'string') return undefined;
+  if (!REFUSED.has(slackError)) return undefined;
+  return new SlackTokenRefusedError(
+    `SLACK_APP_TOKEN: Slack refused the app-level token (${slackError}); check the token (xapp-…, scope connections:write) of this app`,
+  );
 }
 
 /** `GET /healthz`: 200 when the database answers, 503 otherwise; no details beyond that. */
@@ -271,14 +342,16 @@ function describeRequest(body: Record<string, unknown>): Record<string, unknown>
 }
 
 /** Bolt's logger interface on top of pino. */
-function toBoltLogger(log: Logger): SlackLogger {
+function toBoltLogger(log: Logger, options: { errorAs?: 'warn' } = {}): SlackLogger {
   const line = (parts: unknown[]) =>
     parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
   return {
     debug: (...m) => log.debug(line(m)),
     info: (...m) => log.info(line(m)),
     warn: (...m) => log.warn(line(m)),
-    error: (...m) => log.error(line(m)),
+    // The Socket Mode client reports every failed connection attempt as an error; what ends the
+    // start-up is reported once, by Kigen.
+    error: (...m) => (options.errorAs === 'warn' ? log.warn(line(m)) : log.error(line(m))),
     setLevel: () => undefined,
     getLevel: () => (log.isLevelEnabled('debug') ? LogLevel.DEBUG : LogLevel.INFO),
     setName: () => undefined,

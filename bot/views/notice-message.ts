@@ -1,6 +1,5 @@
 import type { types as slack } from '@slack/bolt';
 import {
-  type CycleState,
   findProduct,
   MS_PER_DAY,
   type NoticeKind,
@@ -8,6 +7,7 @@ import {
   type RenewalCycle,
 } from '../../domain/index.ts';
 import type { NoticeToDeliver } from '../../domain/ports/notices.ts';
+import { type AvailableDecision, availableDecisions } from '../../domain/rules/available-decisions.ts';
 import { decisionText } from '../i18n/decisions.ts';
 import { escapeMrkdwn, formatTokyoDateTime, type Locale } from '../i18n/locale.ts';
 import { noticeText } from '../i18n/notices.ts';
@@ -63,8 +63,6 @@ const BROADCAST_KINDS: readonly NoticeKind[] = [
   'byo_expiry',
   'term_end',
 ];
-
-const OPEN_STATES: readonly CycleState[] = ['scheduled', 'noticed'];
 
 export const opensThread = (kind: NoticeKind): boolean => FIRST_KINDS.includes(kind);
 export const broadcastsToChannel = (kind: NoticeKind): boolean => BROADCAST_KINDS.includes(kind);
@@ -146,36 +144,39 @@ export function noticeThreadReply(n: NoticeToDeliver, now: Date): NoticeReply {
 }
 
 /**
- * The buttons the parent shows at `now`: only while a decision can still be taken. Proxy: until the
- * decision deadline and while nothing is decided (R-AUTO-5). BYO: while open; after expiry the
- * contract stays (R-AUTO-4), so registering a renewed certificate is still offered.
+ * The buttons the parent shows at `now`: the decisions the domain offers (`availableDecisions`), one
+ * button each; a re-issue notice has none (R-CABF-2).
  */
 export function noticeButtons(n: NoticeToDeliver, now: Date): NoticeButton[] {
-  const t = noticeText[n.locale];
   const cycle = n.cycle;
   if (cycle === null || n.notice.kind === 'reissue_due') return [];
-  const value = cycle.id;
-  // R-AUTO-1: an opt-out can be undone until the decision deadline (the expiry for BYO).
-  if (cycle.state === 'opted_out') {
-    const deadline = cycle.decisionDeadline ?? cycle.expiresAt;
-    return now.getTime() < deadline.getTime() && !decisionClosed(n, now)
-      ? [{ actionId: NOTICE_ACTIONS.undoOptOut, label: decisionText[n.locale].buttonUndoOptOut, value }]
-      : [];
-  }
-  if (n.contract.category === 'byo') {
-    const register = { actionId: NOTICE_ACTIONS.byoRegister, label: t.buttonByoRegister, value };
-    if (OPEN_STATES.includes(cycle.state)) {
-      return [register, { actionId: NOTICE_ACTIONS.optOut, label: t.buttonOptOut, value }];
-    }
-    return cycle.state === 'expired_registered' ? [register] : [];
-  }
-  if (!OPEN_STATES.includes(cycle.state) || decisionClosed(n, now)) return [];
-  return [
-    { actionId: NOTICE_ACTIONS.renew, label: t.buttonRenew, value },
-    { actionId: NOTICE_ACTIONS.changePeriod, label: t.buttonChangePeriod, value },
-    { actionId: NOTICE_ACTIONS.optOut, label: t.buttonOptOut, value },
-  ];
+  // The deadline notices are the deadlines: their parent closes even if the clock is a moment early.
+  const at = decisionClosed(n, now) ? latest(now, cycle.decisionDeadline) : now;
+  const t = noticeText[n.locale];
+  const button = (decision: AvailableDecision): NoticeButton => ({
+    actionId: BUTTON_OF[decision],
+    label: {
+      requestRenewal: t.buttonRenew,
+      changePeriod: t.buttonChangePeriod,
+      optOut: t.buttonOptOut,
+      undoOptOut: decisionText[n.locale].buttonUndoOptOut,
+      registerRenewedCertificate: t.buttonByoRegister,
+    }[decision],
+    value: cycle.id,
+  });
+  return availableDecisions(cycle, at).map(button);
 }
+
+const BUTTON_OF: Record<AvailableDecision, NoticeActionId> = {
+  requestRenewal: NOTICE_ACTIONS.renew,
+  changePeriod: NOTICE_ACTIONS.changePeriod,
+  optOut: NOTICE_ACTIONS.optOut,
+  undoOptOut: NOTICE_ACTIONS.undoOptOut,
+  registerRenewedCertificate: NOTICE_ACTIONS.byoRegister,
+};
+
+const latest = (now: Date, deadline: Date | null): Date =>
+  deadline && deadline.getTime() > now.getTime() ? deadline : now;
 
 /** Everyone the notice mentions (R-NOTICE-3): group admins, then service admins, each once. */
 export function noticeMentions(n: NoticeToDeliver): string[] {

@@ -6,8 +6,10 @@ import type { Store } from '../../domain/ports/store.ts';
 import { contracts } from '../schema.ts';
 import type { Database, Executor } from '../server/connection.ts';
 import { applicationRepository } from './application-repository.ts';
+import { decisionRepository } from './decision-repository.ts';
 import { enqueueHandover } from './handover-enqueue.ts';
 import { loadHandoverDelivery, markHandoverDelivered } from './handover-repository.ts';
+import { lookupRepository } from './lookup-repository.ts';
 import { messageRepository } from './message-repository.ts';
 import {
   loadNoticeContexts,
@@ -78,6 +80,8 @@ function repositoriesOn(ex: Executor, options: StoreOptions, enqueued: () => voi
     },
     messages: messageRepository(ex, enqueued),
     operations: operationsRepository(ex),
+    lookups: lookupRepository(ex),
+    decisions: decisionRepository(ex),
   };
 }
 

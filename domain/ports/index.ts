@@ -1,10 +1,13 @@
 // The ports of the use-cases, assembled: what the composition root (bot/app) provides to every
 // entry point. Each area declares its repositories beside its use-cases; `Repositories` is all of them,
 // implemented on PostgreSQL by db/stores/store.ts.
-import type { DnsResolver } from '../rules/dcv/resolver.ts';
+
 import type { ApplicationRepositories } from './applications.ts';
+import type { DecisionRepositories } from './decisions.ts';
+import type { DnsResolver } from './dns.ts';
 import type { HandoverRepositories } from './handover.ts';
 import type { KeyMaker } from './keys.ts';
+import type { LookupRepositories } from './lookups.ts';
 import type { MessageRepositories } from './messages.ts';
 import type { NoticeRepositories } from './notices.ts';
 import type { OperationsRepositories } from './operations.ts';
@@ -15,7 +18,9 @@ export type Repositories = CommonRepositories &
   ApplicationRepositories &
   HandoverRepositories &
   MessageRepositories &
-  OperationsRepositories;
+  OperationsRepositories &
+  LookupRepositories &
+  DecisionRepositories;
 
 /** Everything a listener's use-case may talk to: storage, keys, live DNS. */
 export type KigenPorts = {

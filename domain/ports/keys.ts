@@ -12,7 +12,7 @@ export type ProviderKey = {
 
 export type KeyReason =
   | 'keys.master_key_missing'
-  | 'keys.master_key_too_short'
+  | 'keys.master_key_invalid'
   | 'keys.invalid_dn'
   | 'keys.invalid_san';
 

@@ -36,6 +36,16 @@ export type Claim = {
   readonly uncertainSince: Date | null;
 };
 
+/**
+ * What an item is about, for the engine's log lines of its failure and retries, so that an operator
+ * reads which one it was without a query: `label` names it in words (a notice: "<CN> <kind> in
+ * <channel>"), `fields` are added to the line for search.
+ */
+export type ItemAbout = {
+  readonly label: string;
+  readonly fields: Readonly<Record<string, string>>;
+};
+
 /** How one attempt ended, as the handler tells the engine. */
 export type Outcome =
   /** Delivered and recorded by the handler itself (with its domain writes, only while still ours). */
@@ -43,7 +53,7 @@ export type Outcome =
   /** Nothing to deliver any more: recorded as skipped with a stable reason code. */
   | { readonly kind: 'skipped'; readonly reason: string }
   /** A permanent error (`channel_not_found`, `not_in_channel`, …): recorded as failed. */
-  | { readonly kind: 'failed'; readonly error: string }
+  | { readonly kind: 'failed'; readonly error: string; readonly about?: ItemAbout }
   /**
    * Try again later. `uncertain`: the item may have reached its destination by now (this attempt timed
    * out, or an earlier one is still unaccounted for): look before writing again. False only when the
@@ -56,6 +66,7 @@ export type Outcome =
       readonly uncertain: boolean;
       readonly retryAfterMs?: number | undefined;
       readonly countsAsAttempt?: boolean;
+      readonly about?: ItemAbout;
     };
 
 /** One queue of the outbox, as the engine sees it. */

@@ -1,7 +1,7 @@
 import type { ApplicationRepositories } from '../ports/applications.ts';
 import type { KeyMaker } from '../ports/keys.ts';
 import type { NoticeBoard, NoticeContext, NoticeRepositories, NoticeToDeliver } from '../ports/notices.ts';
-import type { Claim, Outcome } from '../ports/outbox.ts';
+import type { Claim, ItemAbout, Outcome } from '../ports/outbox.ts';
 import type { PostedMessage } from '../ports/read-models.ts';
 import type { CommonRepositories, Store } from '../ports/store.ts';
 import type { Locale } from '../rules/contract-terms.ts';
@@ -55,9 +55,28 @@ export async function deliverNotice(
   claim: Claim,
   at: { readonly now: Date; readonly signal: AbortSignal },
 ): Promise<Outcome> {
-  const { now, signal } = at;
   const context = await ports.store.notices.context(claim.id);
   if (!context) return { kind: 'skipped', reason: 'notice.gone' };
+  const outcome = await deliverInContext(ports, claim, at, context);
+  // A failure's log line names the notice (CN, kind, channel): the operator sees which one at once.
+  return outcome.kind === 'failed' || outcome.kind === 'retry'
+    ? { ...outcome, about: noticeAbout(context) }
+    : outcome;
+}
+
+/** How the engine's log lines name a notice. */
+const noticeAbout = (context: NoticeContext): ItemAbout => {
+  const { cn, slackChannelId: channel } = context.contract;
+  return { label: `${cn} ${context.kind} in ${channel}`, fields: { cn, kind: context.kind, channel } };
+};
+
+async function deliverInContext(
+  ports: DeliverNoticePorts,
+  claim: Claim,
+  at: { readonly now: Date; readonly signal: AbortSignal },
+  context: NoticeContext,
+): Promise<Outcome> {
+  const { now, signal } = at;
   let cycle = context.cycle;
 
   if (claim.uncertainSince) {

@@ -11,14 +11,7 @@ import { formatTokyoDateTime } from '../../bot/i18n/locale.ts';
 import { lookupText } from '../../bot/i18n/lookups.ts';
 import { CHOOSE_APPROVER_ACTION_ID } from '../../bot/views/lookups/dcv.ts';
 import { code, type LookupMessage, textMessage } from '../../bot/views/lookups/message.ts';
-import {
-  findContractById,
-  memberRole,
-  openCycle,
-  renewalApplicationOfCycle,
-} from '../../db/queries/lookup-queries.ts';
-import { recordApproverChoice } from '../../db/stores/approver-choice.ts';
-import { applyCycleCommand, lookUpDcv, normaliseCommonName } from '../../domain/index.ts';
+import { chooseApprover } from '../../domain/use-cases/choose-approver.ts';
 import type { HandlerDeps } from '../kit/deps.ts';
 import { respondEphemeral } from '../kit/reply.ts';
 
@@ -35,12 +28,8 @@ type Choice = {
   readonly locale: Locale;
 };
 
-/**
- * R-DCV-GLOBALSIGN: a group admin picks the approver address from `/cert dcv`; it is stored on the
- * renewal application of the open cycle. Everything is checked again at click time: membership and
- * role, the cycle's deadlines (R-AUTO-5), and that the address is still one of the live choices.
- */
-export async function chooseApprover(deps: HandlerDeps, choice: Choice): Promise<LookupMessage> {
+/** R-DCV-GLOBALSIGN: the button's value parsed, the choice made by its use-case, its answer drawn. */
+export async function answerApproverChoice(deps: HandlerDeps, choice: Choice): Promise<LookupMessage> {
   const t = lookupText[choice.locale];
   let raw: unknown;
   try {
@@ -50,65 +39,36 @@ export async function chooseApprover(deps: HandlerDeps, choice: Choice): Promise
   }
   const value = valueSchema.safeParse(raw);
   if (!value.success) return textMessage(t.invalidAction);
-  const { c: contractId, a: address } = value.data;
-
-  const contract = await findContractById(deps.db, contractId);
-  const role = contract ? await memberRole(deps.db, contract.group.id, choice.userId) : null;
-  if (!contract || !role) return textMessage(t.invalidAction);
-  const cn = code(contract.cn);
-  if (contract.ca !== 'globalsign') return textMessage(t.approverNotGlobalsign);
-  if (role !== 'group_admin') return textMessage(t.approverNotGroupAdmin);
-
-  const cycle = await openCycle(deps.db, contract.id);
-  if (!cycle) return textMessage(t.approverNoOpenRenewal({ cn }));
-  // The approver address is renewal data: the domain's rule for renewal data decides who and until when.
-  const allowed = applyCycleCommand(
-    cycle,
-    {
-      type: 'submitRenewalData',
-      actor: { type: 'user', userId: choice.userId, role },
-      complete: cycle.renewalDataComplete,
-    },
-    choice.now,
-  );
-  if (!allowed.ok) {
-    switch (allowed.reason) {
-      case 'cycle.not_authorized':
-        return textMessage(t.approverNotGroupAdmin);
-      case 'cycle.data_deadline_passed':
-        return textMessage(
-          t.approverDataDeadlinePassed({
-            deadline: formatTokyoDateTime(cycle.dataDeadline ?? cycle.expiresAt, choice.locale),
-          }),
-        );
-      case 'cycle.opted_out':
-        return textMessage(t.approverOptedOut);
-      default:
-        return textMessage(t.approverCycleClosed);
-    }
-  }
-  const application = await renewalApplicationOfCycle(deps.db, cycle.id);
-  if (!application) return textMessage(t.approverNoOpenRenewal({ cn }));
-
-  const name = normaliseCommonName(contract.cn);
-  if (!name.ok) return textMessage(t.invalidAction);
-  const live = await lookUpDcv(deps.resolver, { name: name.value, ca: 'globalsign', on: choice.now });
-  const chosen = live.choices.find((c) => c.address.toLowerCase() === address.toLowerCase());
-  if (!chosen) return textMessage(t.approverNotAChoice({ cn: contract.cn }));
-
-  const result = await recordApproverChoice(deps.db, {
-    applicationId: application.id,
-    contractId: contract.id,
-    cycleId: cycle.id,
-    address: chosen.address,
-    actor: choice.userId,
-    at: choice.now,
+  const result = await chooseApprover(deps.ports, {
+    contractId: value.data.c,
+    address: value.data.a,
+    userId: choice.userId,
+    now: choice.now,
   });
-  return textMessage(
-    result.changed
-      ? t.approverSet({ address: code(chosen.address), cn })
-      : t.approverUnchanged({ address: code(chosen.address), cn }),
-  );
+  if (result.ok) {
+    const args = { address: code(result.address), cn: code(result.cn) };
+    return textMessage(result.changed ? t.approverSet(args) : t.approverUnchanged(args));
+  }
+  switch (result.reason) {
+    case 'approver.invalid':
+      return textMessage(t.invalidAction);
+    case 'approver.not_globalsign':
+      return textMessage(t.approverNotGlobalsign);
+    case 'cycle.not_authorized':
+      return textMessage(t.approverNotGroupAdmin);
+    case 'approver.no_open_renewal':
+      return textMessage(t.approverNoOpenRenewal({ cn: code(result.cn) }));
+    case 'cycle.data_deadline_passed':
+      return textMessage(
+        t.approverDataDeadlinePassed({ deadline: formatTokyoDateTime(result.deadline, choice.locale) }),
+      );
+    case 'cycle.opted_out':
+      return textMessage(t.approverOptedOut);
+    case 'cycle.closed':
+      return textMessage(t.approverCycleClosed);
+    case 'approver.not_a_choice':
+      return textMessage(t.approverNotAChoice({ cn: result.cn }));
+  }
 }
 
 export const chooseApproverButton =
@@ -122,7 +82,7 @@ export const chooseApproverButton =
   }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const locale = await deps.userLocale(client, body.user.id);
-    const answer = await chooseApprover(deps, {
+    const answer = await answerApproverChoice(deps, {
       userId: body.user.id,
       value: action.value,
       now: deps.now(),

@@ -37,7 +37,7 @@ export const certCommand =
     await ack();
     const locale = await deps.userLocale(client, command.user_id);
     const ctx: LookupContext = {
-      deps,
+      ports: deps.ports,
       locale,
       userId: command.user_id,
       channelId: command.channel_id,

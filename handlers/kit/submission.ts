@@ -2,21 +2,10 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput, ViewSubmit
 import { z } from 'zod';
 import { type DecisionText, decisionText } from '../../bot/i18n/decisions.ts';
 import type { Locale } from '../../bot/i18n/locale.ts';
-import { type Refusal, refusalText } from '../../bot/views/decisions/decision-messages.ts';
+import { fieldErrorsText, type Refusal, refusalText } from '../../bot/views/decisions/decision-messages.ts';
 import { messageModal } from '../../bot/views/decisions/modal-parts.ts';
-import type { DecisionContext } from '../../db/stores/decisions.ts';
-import {
-  auditRefusal,
-  type Decision,
-  type DecisionStep,
-  decideOn,
-  loadForUser,
-  type ModalMetadata,
-  type NoticeRefresh,
-  noticeRefresh,
-  parseModalMetadata,
-  type UserActor,
-} from './decision-button.ts';
+import type { DecisionInput } from '../../domain/use-cases/decision-steps.ts';
+import { type ModalMetadata, parseModalMetadata } from './decision-button.ts';
 import type { HandlerDeps } from './deps.ts';
 
 /**
@@ -78,85 +67,64 @@ export type FieldErrors = Record<string, string>;
 /** The form of a submission as read: its fields, errors to show before anything else, or null when malformed. */
 export type Reading<F> = { readonly form: F } | { readonly errors: FieldErrors } | null;
 
-/** A submission of a decision modal, with its form read and the cycle loaded for the user. */
+/** A submission of a decision modal, with its form read. */
 export type Submission<F> = {
   readonly form: F;
   readonly metadata: ModalMetadata;
-  readonly context: DecisionContext;
-  readonly actor: UserActor;
-  readonly userId: string;
+  readonly input: DecisionInput;
   readonly locale: Locale;
   readonly t: DecisionText;
-  readonly now: Date;
   readonly args: SubmitArgs;
   /** Answers in the modal: the text replaces the form. */
-  readonly show: (text: string) => Promise<undefined>;
+  readonly show: (text: string) => Promise<void>;
   /** Answers in the modal: errors on their fields, the form stays. */
-  readonly showErrors: (errors: FieldErrors) => Promise<undefined>;
-  readonly decide: (step: DecisionStep) => Promise<Decision>;
-  readonly refresh: NoticeRefresh;
+  readonly showErrors: (errors: FieldErrors) => Promise<void>;
+  /** Answers a refusal of the use-case in the modal (field problems on their fields). */
+  readonly refuse: (refusal: Refusal) => Promise<void>;
 };
 
 /**
- * The listener of a decision modal's submission: the user's language, the metadata and the form, then
- * the cycle as this user sees it; a refusal (a malformed submission, the loading, or the one `run`
- * returns) replaces the modal and is recorded as `action`.
+ * The listener of a decision modal's submission: the user's language, the metadata and the form
+ * parsed; a malformed submission replaces the modal with "invalid"; `run` calls its one use-case and
+ * answers.
  */
 export const decisionSubmission =
   <F>(
     deps: HandlerDeps,
     spec: {
-      readonly action: string;
       readonly read: (values: StateValues, locale: Locale) => Reading<F>;
-      /** The rule: acts, or returns the refusal to record and show. */
-      readonly run: (submission: Submission<F>) => Promise<Refusal | undefined> | Promise<void>;
+      readonly run: (submission: Submission<F>) => Promise<void>;
     },
   ) =>
   async (args: SubmitArgs): Promise<void> => {
-    const { ack, body, view, client, logger } = args;
+    const { ack, body, view, client } = args;
     const now = deps.now();
     const userId = body.user.id;
     const locale = await deps.userLocale(client, userId);
     const metadata = parseModalMetadata(view.private_metadata);
     const values = parseState(view);
     const reading = values ? spec.read(values, locale) : null;
-    const refuse = async (refusal: Refusal, context: DecisionContext | null) => {
-      await ack({ response_action: 'update', view: messageModal(locale, refusalText(locale, refusal)) });
-      await auditRefusal(
-        deps,
-        { userId, action: spec.action, refusal, context, cycleId: metadata?.c ?? null, now },
-        logger,
-      );
+    const show = async (text: string) => {
+      await ack({ response_action: 'update', view: messageModal(locale, text) });
     };
-    const showErrors = async (errors: FieldErrors): Promise<undefined> => {
+    const showErrors = async (errors: FieldErrors) => {
       await ack({ response_action: 'errors', errors });
     };
-    if (!metadata || !reading) return refuse({ kind: 'invalid' }, null);
+    const refuse = (refusal: Refusal) =>
+      refusal.reason === 'decision.fields'
+        ? showErrors(fieldErrorsText(locale, refusal.fields))
+        : show(refusalText(locale, refusal));
+    if (!metadata || !reading) return refuse({ reason: 'decision.invalid' });
     if ('errors' in reading) return showErrors(reading.errors);
-    const loaded = await loadForUser(deps, metadata.c, userId);
-    if (!loaded.ok) return refuse(loaded.refusal, null);
-    const { context, actor } = loaded;
-    const refusal = await spec.run({
+    await spec.run({
       form: reading.form,
       metadata,
-      context,
-      actor,
-      userId,
+      input: { cycleId: metadata.c, userId, now },
       locale,
       t: decisionText[locale],
-      now,
       args,
-      show: async (text) => {
-        await ack({ response_action: 'update', view: messageModal(locale, text) });
-      },
+      show,
       showErrors,
-      decide: (step) => decideOn(deps, { context, actor, now }, step),
-      refresh: noticeRefresh(deps, client, {
-        context,
-        now,
-        clickedMessage: metadata.ch && metadata.ts ? { channel: metadata.ch, ts: metadata.ts } : null,
-        logger,
-      }),
+      refuse,
     });
-    if (refusal) await refuse(refusal, context);
   };

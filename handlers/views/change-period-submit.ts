@@ -1,65 +1,35 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { decisionText } from '../../bot/i18n/decisions.ts';
 import { noticeText } from '../../bot/i18n/notices.ts';
-import { refusalText, whoWhen } from '../../bot/views/decisions/decision-messages.ts';
 import { DECISION_VIEWS } from '../../bot/views/decisions/modal-parts.ts';
 import { codeSpan } from '../../bot/views/mrkdwn.ts';
-import { periodMonthsSchema } from '../../domain/index.ts';
-import { precheck, productOf } from '../kit/decision-button.ts';
+import { changePeriod } from '../../domain/use-cases/change-period.ts';
 import type { HandlerDeps } from '../kit/deps.ts';
 import { decisionSubmission, type Reading, selectedOf } from '../kit/submission.ts';
 
-type PeriodParse = ReturnType<typeof periodMonthsSchema.safeParse>;
-
 /**
- * R-CHANGE-1: the chosen period is kept for the renewal, manual or automatic. Everything is checked
- * again here (who, deadline, allowed period); the decision is one short transaction before the ack,
- * so the modal can say what happened, and the notice is edited after.
+ * R-CHANGE-1: the chosen period is kept for the renewal, manual or automatic. The decision is one
+ * short transaction before the ack, so the modal can say what happened; the outbox edits the notice.
  */
 export const changePeriodSubmission = (deps: HandlerDeps) =>
   decisionSubmission(deps, {
-    action: 'changePeriod',
-    read: (values, locale): Reading<PeriodParse> => {
+    read: (values, locale): Reading<number> => {
       const rawPeriod = selectedOf(values, 'period');
       if (rawPeriod === null) return null;
       if (rawPeriod === undefined) return { errors: { period: decisionText[locale].errorRequired } };
-      return { form: periodMonthsSchema.safeParse(Number(rawPeriod)) };
+      return { form: Number(rawPeriod) };
     },
-    run: async ({ form: period, context, actor, userId, locale, t, now, ...answer }) => {
-      const known = productOf(context);
-      if (!known) return { kind: 'unknown_product' };
-      if (!period.success || !known.allowed.includes(period.data)) {
-        const allowed = known.allowed.map((p) => noticeText[locale].period(p)).join(', ');
-        return answer.showErrors({ period: t.periodNotAllowed({ allowed }) });
+    run: async ({ form: period, input, locale, t, show, showErrors, refuse }) => {
+      const result = await changePeriod(deps.ports, { ...input, period });
+      if (!result.ok) {
+        if (result.reason !== 'cycle.period_not_allowed') return refuse(result);
+        const allowed = result.allowed.map((p) => noticeText[locale].period(p)).join(', ');
+        return showErrors({ period: t.periodNotAllowed({ allowed }) });
       }
-      const command = {
-        type: 'changePeriod',
-        actor,
-        period: period.data,
-        allowedPeriods: known.allowed,
-      } as const;
-      const check = precheck(context, command, now);
-      if (check.refusal) return check.refusal;
-      const label = noticeText[locale].period(period.data);
-      if (!check.changed) return answer.show(t.periodUnchanged({ period: label }));
-      const decided = await answer.decide({ commands: [command], firstMustChange: true });
-      if (!decided.ok) {
-        // A race lost after the checks: answer in the modal, who decided and when.
-        const { outcome } = decided;
-        return answer.show(
-          outcome.kind === 'already_decided' && outcome.cycle.chosenPeriod === period.data
-            ? t.periodUnchanged({ period: label })
-            : refusalText(locale, decided.refusal),
-        );
-      }
-      await answer.show(t.periodDone({ cn: codeSpan(context.contract.cn), period: label }));
-      const cycle = decided.cycle;
-      await answer.refresh(cycle, (l) =>
-        decisionText[l].replyPeriod({
-          ...whoWhen({ ...cycle, decidedBy: userId, decidedAt: now }, l),
-          period: noticeText[l].period(period.data),
-        }),
-      );
+      const label = noticeText[locale].period(result.period);
+      if (!result.changed) return show(t.periodUnchanged({ period: label }));
+      deps.wakeOutbox?.();
+      await show(t.periodDone({ cn: codeSpan(result.contract.cn), period: label }));
     },
   });
 

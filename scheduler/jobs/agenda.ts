@@ -44,15 +44,19 @@ export async function startScheduler(options: {
 }): Promise<Scheduler> {
   const { logger } = options;
   const clock = options.clock ?? (() => new Date());
-  // Our own pool, so that it has an error listener: a connection the server ends while idle (a
-  // PostgreSQL restart, 57P01) is an 'error' event on the pool, which would otherwise end the process.
+  // Our own pool, so that it has error listeners: a connection the server ends (a PostgreSQL restart,
+  // 57P01) is an 'error' event on its client, which pg-pool re-emits on the pool while the client is
+  // idle and not at all while it is checked out; with no listener either one ends the process. Each
+  // client gets one (one line per lost connection), the pool a silent one for the re-emitted error.
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3 });
-  pool.on('error', (error) =>
+  // Never the error object itself: pg's errors can carry the client and its connection parameters.
+  const lost = (error: Error) =>
     logger.warn(
       { err: { message: error.message, code: (error as { code?: string }).code } },
       'scheduler: database connection lost; it reconnects by itself',
-    ),
-  );
+    );
+  pool.on('connect', (client) => client.on('error', lost));
+  pool.on('error', () => undefined);
   try {
     await ensureAgendaSchema(pool);
   } catch (error) {

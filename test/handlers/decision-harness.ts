@@ -1,10 +1,18 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import nock from 'nock';
+import pino from 'pino';
 import { vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { wireOutboxWorker } from '../../bot/app/outbox.ts';
+import { createKeyMaker } from '../../bot/keys/provider-keys.ts';
+import { createSlackMessageBoard } from '../../bot/slack/message-board.ts';
+import { createSlackNoticeBoard } from '../../bot/slack/notice-board.ts';
+import { createOutboxSlackClient } from '../../bot/slack/web-client.ts';
 import { importData } from '../../db/import/import-data.ts';
-import { applications, contracts, renewalCycles } from '../../db/schema.ts';
+import { applications, contracts, notices, renewalCycles } from '../../db/schema.ts';
 import type { Database } from '../../db/server/connection.ts';
+import { createStore } from '../../db/stores/store.ts';
+import type { OutboxSummary } from '../../scheduler/outbox-worker.ts';
 import { CHANNEL, type CommandRun, postSigned, responseUrl, SLACK_API, USERS } from './slack-harness.ts';
 
 /** A signed request as Slack retries it (`x-slack-retry-num`, `x-slack-retry-reason`). */
@@ -183,7 +191,39 @@ export function recordSlackCalls(): { readonly calls: SlackCall[]; of(method: st
   return { calls, of: (method) => calls.filter((c) => c.method === method) };
 }
 
-/** The open cycle of a contract, given a parent message like the one a notice posts. */
+/**
+ * The outbox worker of a replica (bot/app/outbox.ts `wireOutboxWorker`) over nock's Slack, run until
+ * nothing is ready at `now`: what a decision enqueued (the notice re-rendered, the thread reply) is
+ * delivered now. No hand-over channel is configured here.
+ */
+export async function deliverOutbox(db: Database, now: Date): Promise<OutboxSummary> {
+  const logger = pino({ level: 'silent' });
+  const client = createOutboxSlackClient({
+    token: 'xoxb-test-token',
+    slackApiUrl: `${SLACK_API}/api/`,
+    logger,
+  });
+  const worker = wireOutboxWorker({
+    db,
+    store: createStore(db, { handoverChannels: [] }),
+    keys: createKeyMaker(undefined),
+    defaultLocale: 'ja',
+    boards: {
+      notices: createSlackNoticeBoard({ client, logger }),
+      messages: createSlackMessageBoard({ client, logger, opsLocale: 'ja' }),
+      ops: null,
+      webhook: null,
+    },
+    logger,
+    worker: { paceMs: () => 0 },
+  });
+  return worker.runUntilIdle(now);
+}
+
+/**
+ * The open cycle of a contract, given a parent message like the one a notice posts: its first
+ * announcement is recorded as sent with that message (the outbox re-renders the parent from it).
+ */
 export async function cycleOf(db: Database, cn: string): Promise<string> {
   const [row] = await db
     .select({ id: renewalCycles.id })
@@ -200,6 +240,23 @@ export async function cycleOf(db: Database, cn: string): Promise<string> {
       noticedAt: new Date('2026-11-20T00:00:00Z'),
     })
     .where(eq(renewalCycles.id, row.id));
+  const [first] = await db
+    .select({ id: notices.id })
+    .from(notices)
+    .where(and(eq(notices.cycleId, row.id), inArray(notices.kind, ['notice', 'byo_notice'])))
+    .orderBy(asc(notices.dueAt))
+    .limit(1);
+  if (first) {
+    await db
+      .update(notices)
+      .set({
+        status: 'sent',
+        slackChannelId: CHANNEL,
+        slackTs: PARENT_TS,
+        sentAt: new Date('2026-11-20T00:00:00Z'),
+      })
+      .where(eq(notices.id, first.id));
+  }
   return row.id;
 }
 

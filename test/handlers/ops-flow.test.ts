@@ -18,11 +18,10 @@ import {
   notices,
   renewalCycles,
 } from '../../db/schema.ts';
-import { decide } from '../../db/stores/decisions.ts';
 import { listHandoverDeliveries, opsMessageOfApplication } from '../../db/stores/handover-outbox.ts';
 import { createStore } from '../../db/stores/store.ts';
-import type { Actor } from '../../domain/index.ts';
 import { type OutboxSummary, type OutboxWorker, SLACK_PACE_MS } from '../../scheduler/outbox-worker.ts';
+import { decisions } from '../support/decisions.ts';
 import { makeCertificate, makeCsr } from '../support/x509-fixtures.ts';
 import {
   cycleOf,
@@ -45,7 +44,6 @@ const harness = useSlackHarness({
   env: { KIGEN_OPS_CHANNEL: OPS_CHANNEL, KIGEN_OPS_USERS: STAFF_LISTED },
 });
 const db = () => harness.current.database.current.db;
-const admin = (userId: string): Actor & { type: 'user' } => ({ type: 'user', userId, role: 'group_admin' });
 
 let slack: ReturnType<typeof recordSlackCalls>;
 let membersCalls = 0;
@@ -92,30 +90,16 @@ async function renewalApplication(cn: string, csrPem: string | null): Promise<st
     .update(notices)
     .set({ status: 'sent', slackChannelId: CHANNEL, slackTs: PARENT_TS, sentAt: NOW })
     .where(and(eq(notices.cycleId, cycleId), eq(notices.kind, 'notice')));
-  const actor = admin(USERS.adminJa.id);
-  // This deployment hands over to its operations channel (KIGEN_OPS_CHANNEL).
-  const outcome = await decide(
-    db(),
+  // This deployment hands over to its operations channel (KIGEN_OPS_CHANNEL). Without a CSR of the
+  // customer's, the provider makes the key pair.
+  await decisions(db(), ['ops_channel']).requestRenewal(
+    { cycleId, userId: USERS.adminJa.id, now: NOW },
     {
-      cycleId,
-      actor,
-      commands: [{ type: 'requestRenewal', actor }],
-      now: NOW,
-      firstMustChange: true,
-      application: {
-        dn: { c: 'JP', st: 'Tokyo', l: 'Chiyoda-ku', o: 'Sample K.K.', ou: 'Web', cn },
-        applicant: { name: '山田 太郎', email: 'yamada@example.jp', phone: '03-0000-0000' },
-        periodMonths: 12,
-        csrMethod: 'customer',
-        csrPem: csrPem ?? '',
-        wwwOption: false,
-        approverAddress: null,
-        encryptedPrivateKey: null,
-      },
+      dn: { c: 'JP', st: 'Tokyo', l: 'Chiyoda-ku', o: 'Sample K.K.', ou: 'Web' },
+      applicant: { name: '山田 太郎', email: 'yamada@example.jp', phone: '03-0000-0000' },
+      ...(csrPem ? { csrMethod: 'customer', csr: csrPem } : { csrMethod: 'provider' }),
     },
-    ['ops_channel'],
   );
-  expect(outcome.kind).toBe('decided');
   const [row] = await db()
     .select({ id: applications.id })
     .from(applications)

@@ -4,9 +4,9 @@ import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../bot/app/config.ts';
+import { createNodeDnsResolver } from '../../bot/dns/node-dns-resolver.ts';
 import { createSlackApp, type SlackApp } from '../../bot/slack/slack-app.ts';
 import { importData } from '../../db/import/import-data.ts';
-import { createNodeDnsResolver } from '../../domain/index.ts';
 import { startDnsServer, type TestDnsServer, type Zone } from '../support/dns-server.ts';
 import { type TestDatabase, useTestDatabase } from '../support/test-database.ts';
 

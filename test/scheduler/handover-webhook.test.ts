@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyWebhookSignature, webhookSignature } from '../../bot/webhook/webhook-payload.ts';
 import { createWebhookSender } from '../../bot/webhook/webhook-sender.ts';
 import { connect, type Database } from '../../db/server/connection.ts';
-import { decide } from '../../db/stores/decisions.ts';
 import { listHandoverDeliveries } from '../../db/stores/handover-outbox.ts';
 import { createLaneLeases } from '../../db/stores/outbox-lanes.ts';
 import { createOutboxQueue } from '../../db/stores/outbox-queues.ts';
@@ -17,6 +16,7 @@ import { handOverEvent } from '../../domain/use-cases/hand-over-event.ts';
 import { createOutboxWorker, type OutboxWorkerOptions } from '../../scheduler/outbox-worker.ts';
 import { insertReissue, seedNoticedCycles } from '../handlers/decision-harness.ts';
 import { USERS } from '../handlers/slack-harness.ts';
+import { decisions } from '../support/decisions.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
 const SECRET = 'whsec-test-0123456789abcdef';
@@ -159,22 +159,9 @@ describe('webhook delivery from the outbox', () => {
     // An opt-out and its undo: the undo must never overtake the opt-out.
     const cycleId = cycleIds['api.example.co.jp'] ?? '';
     const actor = admin(USERS.adminJa.id);
-    await decide(
-      db(),
-      { cycleId, actor, commands: [{ type: 'optOut', actor }], now: NOW, firstMustChange: true },
-      ['webhook'],
-    );
-    await decide(
-      db(),
-      {
-        cycleId,
-        actor,
-        commands: [{ type: 'undoOptOut', actor }],
-        now: new Date(NOW.getTime() + 1_000),
-        firstMustChange: true,
-      },
-      ['webhook'],
-    );
+    const decide = decisions(db(), ['webhook']);
+    await decide.optOut({ cycleId, userId: actor.userId, now: NOW });
+    await decide.undoOptOut({ cycleId, userId: actor.userId, now: new Date(NOW.getTime() + 1_000) });
     const pending = await listHandoverDeliveries(db());
     expect(pending.map((d) => [d.cn, d.kind, d.channel, d.status])).toEqual([
       ['www.example.jp', 'application', 'webhook', 'pending'],

@@ -8,6 +8,7 @@ import { migrateDatabase } from '../../db/server/migrate.ts';
 import { planRenewals } from '../../db/stores/renewal-planning.ts';
 import { seedContracts } from '../scheduler/notice-fixtures.ts';
 import { type Fleet, freePort, startFleet } from './replica-fleet.ts';
+import { seededRandom } from './seeded-random.ts';
 import { type Faults, type SlackStandIn, startSlackStandIn } from './slack-stand-in.ts';
 
 /**
@@ -65,18 +66,6 @@ export type SoakReport = {
   readonly events: string[];
   readonly slackCounts: Record<string, number>;
 };
-
-/** A small deterministic PRNG (mulberry32), so that a soak's faults are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kigen-soak-'));

@@ -1,7 +1,7 @@
 import type { types as slack } from '@slack/bolt';
-import type { PeriodMonths, ValidityEstimate } from '../../../domain/index.ts';
+import type { PeriodMonths, Product, ValidityEstimate } from '../../../domain/index.ts';
 import { decisionText } from '../../i18n/decisions.ts';
-import { formatTokyoDate, type Locale } from '../../i18n/locale.ts';
+import { escapeMrkdwn, formatTokyoDate, type Locale } from '../../i18n/locale.ts';
 import { noticeText } from '../../i18n/notices.ts';
 import { limitText } from '../mrkdwn.ts';
 
@@ -111,3 +111,7 @@ export function messageModal(locale: Locale, text: string): slack.ModalView {
     blocks: [mrkdwnSection(text)],
   };
 }
+
+/** The product's name in the user's language, escaped for mrkdwn. */
+export const productNameOf = (product: Product, locale: Locale): string =>
+  escapeMrkdwn(locale === 'ja' ? product.nameJa : product.nameEn);

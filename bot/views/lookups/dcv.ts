@@ -1,4 +1,5 @@
 import type { DcvAddress, DcvAnswer } from '../../../domain/index.ts';
+import type { DcvLookup } from '../../../domain/ports/lookups.ts';
 import { formatTokyoDate, type Locale } from '../../i18n/locale.ts';
 import { lookupText } from '../../i18n/lookups.ts';
 import {
@@ -11,6 +12,7 @@ import {
   message,
   section,
 } from './message.ts';
+import { refusalMessage } from './refusal.ts';
 
 export const CHOOSE_APPROVER_ACTION_ID = 'dcv.choose_approver';
 
@@ -37,6 +39,18 @@ const MAX_LISTED = 40;
 
 const day = (utcDay: string, locale: Locale): string =>
   formatTokyoDate(new Date(`${utcDay}T00:00:00Z`), locale);
+
+/** `/cert dcv`: the look-up's answer on the day asked (R-CABF-3), or why there is none. */
+export function dcvLookupMessage(locale: Locale, lookup: DcvLookup, on: Date): LookupMessage {
+  if (!lookup.ok) return refusalMessage(locale, lookup, 'dcv');
+  return dcvMessage({
+    locale,
+    answer: lookup.answer,
+    on,
+    displayName: lookup.name.unicode,
+    ...(lookup.contract ? { contract: lookup.contract } : {}),
+  });
+}
 
 /** R-CABF-3: the DCV e-mail answer for one name, CA and day, with the live DNS findings. */
 export function dcvMessage({ locale, answer, on, displayName, contract }: DcvMessageInput): LookupMessage {

@@ -1,6 +1,7 @@
 import type { Ca, PreviousApplicationView, RegisteredCertificateView } from '../../../domain/index.ts';
+import type { DnLookup } from '../../../domain/ports/lookups.ts';
 import { formatTokyoDateTime, type Locale } from '../../i18n/locale.ts';
-import { lookupText } from '../../i18n/lookups.ts';
+import { lookupText, productName } from '../../i18n/lookups.ts';
 import {
   code,
   codeBlock,
@@ -11,6 +12,21 @@ import {
   message,
   section,
 } from './message.ts';
+import { refusalMessage } from './refusal.ts';
+
+/** `/cert dn <CN>`: what the look-up found (R-DN-1, R-DN-2), or why it found nothing. */
+export function dnMessage(locale: Locale, lookup: DnLookup): LookupMessage {
+  if (!lookup.ok) return refusalMessage(locale, lookup, 'dn');
+  const cn = lookup.contract.cn;
+  if (lookup.kind === 'byo') return byoDnMessage({ locale, cn, certificate: lookup.certificate });
+  return proxyDnMessage({
+    locale,
+    cn,
+    ca: lookup.ca,
+    productName: lookup.product ? productName(locale, lookup.product) : (lookup.contract.productId ?? ''),
+    previous: lookup.previous,
+  });
+}
 
 export type ProxyDnInput = {
   readonly locale: Locale;

@@ -1,6 +1,6 @@
-import type { Ca, CycleState, Decision, PeriodMonths } from '../../../domain/index.ts';
+import type { ContractStatus, StatusLookup } from '../../../domain/ports/lookups.ts';
 import { formatTokyoDateTime, type Locale } from '../../i18n/locale.ts';
-import { lookupText } from '../../i18n/lookups.ts';
+import { lookupText, productName } from '../../i18n/lookups.ts';
 import {
   code,
   context,
@@ -12,24 +12,7 @@ import {
   message,
   section,
 } from './message.ts';
-
-export type ContractStatus = {
-  readonly cn: string;
-  readonly category: 'proxy' | 'byo';
-  readonly ca: Ca | null;
-  readonly productName: string | null;
-  /** Expiry of the current certificate (or of the open cycle's period). */
-  readonly expiresAt: Date | null;
-  readonly cycle: {
-    readonly state: CycleState;
-    readonly decisionDeadline: Date | null;
-    readonly dataDeadline: Date | null;
-    readonly chosenPeriod: PeriodMonths | null;
-    readonly decision: Decision | null;
-    readonly decidedBy: string | null;
-    readonly decidedAt: Date | null;
-  } | null;
-};
+import { refusalMessage } from './refusal.ts';
 
 /** Contracts beyond this are counted, not shown: a message holds 50 blocks at most. */
 export const MAX_STATUS_CONTRACTS = 15;
@@ -40,13 +23,9 @@ const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const who = (userId: string): string => (SLACK_USER_ID.test(userId) ? `<@${userId}>` : esc(userId));
 
 /** `/cert status [CN]`: expiry, cycle state, deadlines and who decided, per contract. */
-export function statusMessage(input: {
-  readonly locale: Locale;
-  readonly contracts: readonly ContractStatus[];
-  /** Set when one CN was asked for. */
-  readonly single?: string;
-}): LookupMessage {
-  const { locale, contracts, single } = input;
+export function statusMessage(locale: Locale, lookup: StatusLookup): LookupMessage {
+  if (!lookup.ok) return refusalMessage(locale, lookup, 'status');
+  const { contracts, single } = lookup;
   const t = lookupText[locale];
   const title = single ? t.statusTitleOne({ cn: code(single) }) : t.statusTitle;
   if (contracts.length === 0) return message(t.statusNone, [section(t.statusNone)]);
@@ -62,8 +41,11 @@ export function statusMessage(input: {
 
 function contractBlocks(c: ContractStatus, locale: Locale): KnownBlock[] {
   const t = lookupText[locale];
+  const { cn, category, ca } = c.contract;
   const kind =
-    c.category === 'byo' ? t.statusByo : `${c.productName ?? ''} (${c.ca ? t.caName({ ca: c.ca }) : ''})`;
+    category === 'byo'
+      ? t.statusByo
+      : `${c.product ? productName(locale, c.product) : ''} (${ca ? t.caName({ ca }) : ''})`;
   const pairs: [string, string][] = [
     [t.statusExpiry, c.expiresAt ? formatTokyoDateTime(c.expiresAt, locale) : t.statusNoCertificate],
     [t.statusState, c.cycle ? t.cycleState({ state: c.cycle.state }) : t.statusNoCycle],
@@ -75,7 +57,7 @@ function contractBlocks(c: ContractStatus, locale: Locale): KnownBlock[] {
     }
     if (cycle.dataDeadline)
       pairs.push([t.statusDataDeadline, formatTokyoDateTime(cycle.dataDeadline, locale)]);
-    if (c.category === 'proxy') {
+    if (category === 'proxy') {
       pairs.push([
         t.statusDecision,
         cycle.decision && cycle.decidedBy && cycle.decidedAt
@@ -89,5 +71,5 @@ function contractBlocks(c: ContractStatus, locale: Locale): KnownBlock[] {
     }
     if (cycle.chosenPeriod) pairs.push([t.statusChosenPeriod, t.period({ months: cycle.chosenPeriod })]);
   }
-  return [section(`*${code(c.cn)}*  ${esc(kind)}`), fields(pairs)];
+  return [section(`*${code(cn)}*  ${esc(kind)}`), fields(pairs)];
 }

@@ -1,3 +1,4 @@
+import type { LookupFailureReason, LookupResult, SoaRecord } from '../../ports/dns.ts';
 import {
   CA_WHOIS_STOPPED_ON,
   DNS_CHANGE_BR_SECTION,
@@ -7,7 +8,6 @@ import {
 import type { Ca } from '../contract-terms.ts';
 import { type DomainName, sanitisedExcerpt } from '../domain-name.ts';
 import { parseMailbox } from './mailbox.ts';
-import type { LookupFailureReason, LookupResult, SoaRecord } from './resolver.ts';
 import { rnameToMailbox } from './rname.ts';
 
 export type DcvAddressSource = 'txt' | 'constructed' | 'constructed_base';

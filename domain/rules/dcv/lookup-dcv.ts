@@ -1,7 +1,8 @@
+import type { DnsResolver } from '../../ports/dns.ts';
 import type { Ca } from '../contract-terms.ts';
 import type { DomainName } from '../domain-name.ts';
 import { type DcvAnswer, dcvAddresses, txtContactRecordName } from './dcv-addresses.ts';
-import { type DnsResolver, findZoneSoa } from './resolver.ts';
+import { findZoneSoa } from './zone-soa.ts';
 
 /**
  * `/cert dcv`: where the DCV mail for a common name goes with a CA on a day (R-CABF-3).

@@ -1,24 +1,22 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scryptSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { err, ok, type Result } from '../result.ts';
 
 /**
  * Private keys at rest (R-CSR-3: stored encrypted) are sealed with AES-256-GCM under a master key
- * from configuration. The configured text may be
- * - 32 random bytes as 64 hex digits or as base64 / base64url (43–44 characters): used as they are;
- * - anything else of at least 16 characters: a passphrase, stretched with scrypt (N=2^15, r=8, p=1)
- *   under a fixed, Kigen-specific salt. A fixed salt is acceptable because there is one master key per
- *   deployment and the derived key is never stored; scrypt's cost is what slows guessing.
+ * from configuration: 32 random bytes (`openssl rand -base64 32`), as 64 hex digits or as base64 /
+ * base64url (43–44 characters). Nothing else is accepted, a shorter key or a passphrase included: the
+ * configuration refuses it at start (one rule, here, for the configuration and the key maker).
  * From that root, HKDF-SHA-256 derives the encryption key and, separately, a short key id written into
  * each blob, so that a blob sealed under another master key is recognised as such.
  */
 export const MASTER_KEY_ENV_VAR = 'KIGEN_MASTER_KEY';
-export const MIN_PASSPHRASE_LENGTH = 16;
+/** The master key's length: AES-256. */
+export const MASTER_KEY_BYTES = 32;
 
 const FORMAT_VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const PASSPHRASE_SALT = 'kigen/master-key/passphrase/v1';
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 const BASE64_KEY = /^[A-Za-z0-9+/]{43}=?$|^[A-Za-z0-9_-]{43}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -29,7 +27,7 @@ export type MasterKey = { readonly id: string; readonly [masterKeyBrand]: true }
 
 const encryptionKeys = new WeakMap<MasterKey, Buffer>();
 
-export type MasterKeyReason = 'keys.master_key_missing' | 'keys.master_key_too_short';
+export type MasterKeyReason = 'keys.master_key_missing' | 'keys.master_key_invalid';
 export type PrivateKeyDecryptionReason = 'keys.tampered' | 'keys.wrong_master_key';
 
 const derive = (root: Buffer, info: string, bytes: number): Buffer =>
@@ -39,10 +37,9 @@ const rootKeyOf = (text: string): Buffer | null => {
   if (HEX_KEY.test(text)) return Buffer.from(text, 'hex');
   if (BASE64_KEY.test(text)) {
     const bytes = Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64');
-    if (bytes.length === 32) return bytes;
+    if (bytes.length === MASTER_KEY_BYTES) return bytes;
   }
-  if (text.length < MIN_PASSPHRASE_LENGTH) return null;
-  return scryptSync(text, PASSPHRASE_SALT, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+  return null;
 };
 
 /**
@@ -54,7 +51,7 @@ export const parseMasterKey = (raw: string | undefined): Result<MasterKey, Maste
   if (text === '') return err('keys.master_key_missing', { envVar: MASTER_KEY_ENV_VAR });
   const root = rootKeyOf(text);
   if (root === null) {
-    return err('keys.master_key_too_short', { envVar: MASTER_KEY_ENV_VAR, minLength: MIN_PASSPHRASE_LENGTH });
+    return err('keys.master_key_invalid', { envVar: MASTER_KEY_ENV_VAR, bytes: MASTER_KEY_BYTES });
   }
   const id = derive(root, 'kigen/master-key/id', 4).toString('hex');
   const key = Object.freeze({

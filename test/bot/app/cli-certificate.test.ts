@@ -5,6 +5,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { run } from '../../../bot/app/cli.ts';
+import { createKeyMaker } from '../../../bot/keys/provider-keys.ts';
 import { importData } from '../../../db/import/import-data.ts';
 import {
   applicationProgress,
@@ -13,8 +14,8 @@ import {
   contracts,
   renewalCycles,
 } from '../../../db/schema.ts';
-import { decide } from '../../../db/stores/decisions.ts';
-import type { Actor } from '../../../domain/index.ts';
+import { createStore } from '../../../db/stores/store.ts';
+import { requestRenewal } from '../../../domain/use-cases/request-renewal.ts';
 import { cycleOf, DECISION_SEED } from '../../handlers/decision-harness.ts';
 import { USERS } from '../../handlers/slack-harness.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
@@ -25,7 +26,6 @@ const NOW = new Date();
 const DAY = 86_400_000;
 const database = useTestDatabase();
 const db = () => database.current.db;
-const admin = (userId: string): Actor & { type: 'user' } => ({ type: 'user', userId, role: 'group_admin' });
 let dir = '';
 const csrs: Record<string, FixtureCsr> = {};
 
@@ -58,25 +58,28 @@ async function pemFile(name: string, pem: string) {
 async function apply(cn: string) {
   const cycleId = await cycleOf(db(), cn);
   csrs[cn] = await makeCsr({ cn });
-  const actor = admin(USERS.adminJa.id);
-  const outcome = await decide(db(), {
-    cycleId,
-    actor,
-    commands: [{ type: 'requestRenewal', actor }],
-    now: NOW,
-    firstMustChange: true,
-    application: {
-      dn: { c: 'JP', st: 'Tokyo', l: 'Chiyoda-ku', o: 'Sample K.K.', cn },
-      applicant: { name: '山田 太郎', email: 'yamada@example.jp' },
-      periodMonths: 12,
-      csrMethod: 'customer',
-      csrPem: csrs[cn]?.pem ?? '',
-      wwwOption: false,
-      approverAddress: null,
-      encryptedPrivateKey: null,
+  // The group admin's renewal request, as the Renew modal submits it (domain/use-cases/request-renewal.ts).
+  const outcome = await requestRenewal(
+    { store: createStore(db(), { handoverChannels: [] }), keys: createKeyMaker(undefined) },
+    {
+      cycleId,
+      userId: USERS.adminJa.id,
+      now: NOW,
+      form: {
+        period: 12,
+        dn: { c: 'JP', st: 'Tokyo', l: 'Chiyoda-ku', o: 'Sample K.K.' },
+        applicant: { name: '山田 太郎', email: 'yamada@example.jp' },
+        csrMethod: 'customer',
+        csr: csrs[cn]?.pem ?? '',
+        reuseConfirmed: true,
+        www: false,
+        // GlobalSign (R-DCV-GLOBALSIGN): the previous application's approver, as the modal offers it.
+        approver: cn === 'api.example.co.jp' ? 'admin@example.co.jp' : null,
+        offeredApprovers: null,
+      },
     },
-  });
-  expect(outcome.kind).toBe('decided');
+  );
+  expect(outcome).toMatchObject({ ok: true });
 }
 
 const cyclesOf = async (cn: string) =>

@@ -1,11 +1,18 @@
+import { eq, sql } from 'drizzle-orm';
 import nock from 'nock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Config, loadConfig } from '../../../bot/app/config.ts';
 import { createLogger } from '../../../bot/app/logger.ts';
-import { createNoticeDelivery } from '../../../bot/app/notice-delivery.ts';
-import { createDryRunNoticeDelivery } from '../../../bot/slack/dry-run-notices.ts';
+import { createOutbox } from '../../../bot/app/outbox.ts';
+import { createDryRunNoticeBoard } from '../../../bot/slack/dry-run-notices.ts';
+import { notices } from '../../../db/schema.ts';
+import { planRenewals } from '../../../db/stores/renewal-planning.ts';
 import { MS_PER_DAY, type NoticeLateness } from '../../../domain/index.ts';
 import type { NoticeToDeliver } from '../../../domain/ports/notices.ts';
+import { jst, seedContracts } from '../../scheduler/notice-fixtures.ts';
+import { useTestDatabase } from '../../support/test-database.ts';
+
+const database = useTestDatabase();
 
 const EXPIRES = new Date('2026-12-25T00:00:00Z');
 const DUE = new Date(EXPIRES.getTime() - 35 * MS_PER_DAY);
@@ -60,10 +67,10 @@ afterEach(() => {
   nock.cleanAll();
 });
 
-describe('dry-run notice delivery', () => {
+describe('dry-run notice board', () => {
   it('prints the notice as readable text: CN, kind, due and expiry in JST, channel, mentions, buttons', async () => {
     const out: string[] = [];
-    const dryRun = createDryRunNoticeDelivery({ printBlocks: false, write: (t) => out.push(t) });
+    const dryRun = createDryRunNoticeBoard({ printBlocks: false, write: (t) => out.push(t) });
 
     const result = await dryRun.deliver(notice(), DUE);
 
@@ -84,7 +91,7 @@ describe('dry-run notice delivery', () => {
 
   it('prints in English for an English channel', async () => {
     const out: string[] = [];
-    await createDryRunNoticeDelivery({ printBlocks: false, write: (t) => out.push(t) }).deliver(
+    await createDryRunNoticeBoard({ printBlocks: false, write: (t) => out.push(t) }).deliver(
       notice('en'),
       DUE,
     );
@@ -121,7 +128,7 @@ describe('dry-run notice delivery', () => {
     for (const { locale, late, line } of cases) {
       const out: string[] = [];
       const plannedAt = late === 'planned_after_due' ? importedAt : PLANNED;
-      await createDryRunNoticeDelivery({ printBlocks: false, write: (t) => out.push(t) }).deliver(
+      await createDryRunNoticeBoard({ printBlocks: false, write: (t) => out.push(t) }).deliver(
         notice(locale, `notice-${late}`, { late, plannedAt }),
         now,
       );
@@ -129,16 +136,9 @@ describe('dry-run notice delivery', () => {
     }
   });
 
-  it('with KIGEN_DRY_RUN_BLOCKS=1 it prints the Block Kit JSON too', async () => {
+  it('with printBlocks it prints the Block Kit JSON too', async () => {
     const out: string[] = [];
-    const dryRun = createNoticeDelivery({
-      config: config({ KIGEN_DRY_RUN_BLOCKS: '1' }),
-      logger: createLogger('silent'),
-      write: (t) => out.push(t),
-    });
-    expect(dryRun.mode).toBe('dry-run');
-
-    await dryRun.deliver(notice(), DUE);
+    await createDryRunNoticeBoard({ printBlocks: true, write: (t) => out.push(t) }).deliver(notice(), DUE);
 
     const text = out.join('');
     const json = JSON.parse(text.slice(text.indexOf('\n{') + 1)) as {
@@ -151,21 +151,82 @@ describe('dry-run notice delivery', () => {
 
   it('prints each notice once per process, and never claims to have found a posted one', async () => {
     const out: string[] = [];
-    const dryRun = createDryRunNoticeDelivery({ printBlocks: false, write: (t) => out.push(t) });
+    const dryRun = createDryRunNoticeBoard({ printBlocks: false, write: (t) => out.push(t) });
     await dryRun.deliver(notice(), DUE);
     await dryRun.deliver(notice(), DUE);
     await dryRun.deliver(notice('ja', 'notice-2'), DUE);
     expect(out).toHaveLength(2);
-    await expect(dryRun.findPosted(notice())).resolves.toBeNull();
+    await expect(
+      dryRun.findPosted(notice(), { since: DUE, until: new Date(DUE.getTime() + 60_000) }),
+    ).resolves.toEqual({ kind: 'absent' });
   });
 });
 
-describe('createNoticeDelivery', () => {
-  it('is dry-run without a bot token', () => {
-    expect(createNoticeDelivery({ config: config({}), logger: createLogger('silent') }).mode).toBe('dry-run');
+describe('createOutbox: dry-run or Slack, by configuration', () => {
+  // A proxy contract whose 35-day pre-notice (2026-12-27 09:00 JST) is its only notice due.
+  const preNoticeDue = jst('2026-12-27T09:00:00');
+  const seedDue = async () => {
+    const db = database.current.db;
+    const { contractIds } = await seedContracts(db, {
+      count: 1,
+      category: 'proxy',
+      notAfter: jst('2027-01-31T12:00:00'),
+      channel: () => 'C0123ABCD',
+    });
+    await planRenewals(db, contractIds, { now: jst('2026-12-01T00:00:00'), actor: 'system:test' });
+    const [due] = await db.select().from(notices).where(eq(notices.kind, 'pre_notice'));
+    if (!due) throw new Error('no pre-notice planned');
+    return due.id;
+  };
+  const outboxOf = (env: Record<string, string>, write?: (t: string) => void) =>
+    createOutbox({
+      config: config(env),
+      db: database.current.db,
+      logger: createLogger('silent'),
+      worker: { paceMs: () => 0 },
+      ...(write ? { write } : {}),
+    });
+
+  beforeEach(async () => {
+    await database.current.db.execute(sql`truncate service_groups, audit_events, outbox_lanes cascade`);
   });
 
-  it('posts to Slack at SLACK_API_URL when a bot token is configured', async () => {
+  it('is dry-run without a bot token: no worker, the due notices printed once per process, nothing recorded', async () => {
+    const id = await seedDue();
+    const out: string[] = [];
+    const outbox = outboxOf({}, (t) => out.push(t));
+    expect(outbox.worker).toBeNull();
+    expect(outbox.dryRun).not.toBeNull();
+
+    expect(await outbox.dryRun?.(preNoticeDue)).toBe(1);
+    expect(await outbox.dryRun?.(new Date(preNoticeDue.getTime() + 60_000))).toBe(0);
+
+    expect(out).toHaveLength(1);
+    expect(out[0]).toContain('[dry-run]');
+    expect(out[0]).toContain('チャンネル: C0123ABCD');
+    expect(out[0]).not.toContain('"blocks"');
+    const [row] = await database.current.db.select().from(notices).where(eq(notices.id, id));
+    expect(row).toMatchObject({ status: 'pending', attempts: 0, slackTs: null });
+  });
+
+  it('with KIGEN_DRY_RUN_BLOCKS=1 the dry-run prints the Block Kit JSON too', async () => {
+    const id = await seedDue();
+    const out: string[] = [];
+    const outbox = outboxOf({ KIGEN_DRY_RUN_BLOCKS: '1' }, (t) => out.push(t));
+
+    expect(await outbox.dryRun?.(preNoticeDue)).toBe(1);
+
+    const text = out.join('');
+    const json = JSON.parse(text.slice(text.indexOf('\n{') + 1)) as {
+      blocks: { type: string }[];
+      metadata: { event_payload: { notice_id: string } };
+    };
+    expect(json.blocks.some((b) => b.type === 'actions')).toBe(true);
+    expect(json.metadata.event_payload.notice_id).toBe(id);
+  });
+
+  it('with a bot token: a worker (no dry-run) whose notice posts reach Slack at SLACK_API_URL', async () => {
+    const id = await seedDue();
     let body: Record<string, string> | undefined;
     const scope = nock('http://127.0.0.1:9')
       .post('/api/chat.postMessage', (b: Record<string, string>) => {
@@ -174,21 +235,26 @@ describe('createNoticeDelivery', () => {
       })
       .matchHeader('authorization', 'Bearer xoxb-test')
       .reply(200, { ok: true, channel: 'C0123ABCD', ts: '1.000100' });
-    const slack = createNoticeDelivery({
-      config: config({
+    const out: string[] = [];
+    const outbox = outboxOf(
+      {
         SLACK_BOT_TOKEN: 'xoxb-test',
         SLACK_APP_TOKEN: 'xapp-test',
         SLACK_API_URL: 'http://127.0.0.1:9/api/',
-      }),
-      logger: createLogger('silent'),
-      retryConfig: { retries: 0 },
-    });
-    expect(slack.mode).toBe('slack');
+      },
+      (t) => out.push(t),
+    );
+    expect(outbox.dryRun).toBeNull();
+    if (!outbox.worker) throw new Error('expected a worker');
 
-    const result = await slack.deliver(notice(), DUE);
+    const summary = await outbox.worker.runUntilIdle(preNoticeDue);
 
-    expect(result).toEqual({ ok: true, message: { channel: 'C0123ABCD', ts: '1.000100' }, threadTs: null });
+    expect(summary).toMatchObject({ claimed: 1, done: 1 });
     expect(scope.isDone()).toBe(true);
     expect(body?.channel).toBe('C0123ABCD');
+    expect(JSON.parse(body?.metadata ?? '{}').event_payload?.notice_id).toBe(id);
+    expect(out).toHaveLength(0);
+    const [row] = await database.current.db.select().from(notices).where(eq(notices.id, id));
+    expect(row).toMatchObject({ status: 'sent', slackChannelId: 'C0123ABCD', slackTs: '1.000100' });
   });
 });

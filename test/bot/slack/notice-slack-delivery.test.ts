@@ -1,9 +1,9 @@
-import type { RetryOptions } from '@slack/web-api';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../bot/app/logger.ts';
-import { createSlackNoticeDelivery } from '../../../bot/slack/notice-board.ts';
-import { createSlackWebClient } from '../../../bot/slack/web-client.ts';
+import { LOOKUP_PAGE_LIMIT } from '../../../bot/slack/message-lookup.ts';
+import { createSlackNoticeBoard } from '../../../bot/slack/notice-board.ts';
+import { createOutboxSlackClient } from '../../../bot/slack/web-client.ts';
 import { MS_PER_DAY, type NoticeKind, type RenewalCycle } from '../../../domain/index.ts';
 import type { NoticeToDeliver } from '../../../domain/ports/notices.ts';
 
@@ -64,10 +64,16 @@ function notice(
 
 type Form = Record<string, string>;
 
-function delivery(retryConfig: RetryOptions = { retries: 0 }) {
+/** The board of the outbox on its client: no retries and no waiting inside a call (the outbox retries). */
+function board(o: { slackApiUrl?: string; timeoutMs?: number } = {}) {
   const logger = createLogger('silent');
-  const client = createSlackWebClient({ token: 'xoxb-test', slackApiUrl: API_URL, logger, retryConfig });
-  return createSlackNoticeDelivery({ client, logger });
+  const client = createOutboxSlackClient({
+    token: 'xoxb-test',
+    slackApiUrl: o.slackApiUrl ?? API_URL,
+    logger,
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+  });
+  return createSlackNoticeBoard({ client, logger });
 }
 
 /** Records each form-encoded body that reaches `method`. */
@@ -87,12 +93,12 @@ afterEach(() => {
   nock.cleanAll();
 });
 
-describe('Slack notice delivery', () => {
+describe('Slack notice board', () => {
   it('the first notice of a cycle posts the parent message with its metadata and returns its ts', async () => {
     const { bodies, record } = recorder();
     const scope = api().post('/api/chat.postMessage', record('post')).reply(200, okPost(PARENT_TS));
 
-    const result = await delivery().deliver(notice('pre_notice'), daysBefore(35));
+    const result = await board().deliver(notice('pre_notice'), daysBefore(35));
 
     expect(result).toEqual({ ok: true, message: { channel: CHANNEL, ts: PARENT_TS }, threadTs: null });
     expect(scope.isDone()).toBe(true);
@@ -128,7 +134,7 @@ describe('Slack notice delivery', () => {
       .post('/api/chat.postMessage', record('post'))
       .reply(200, okPost('1764550800.000200'));
 
-    const result = await delivery().deliver(notice('notice', { thread: true }), daysBefore(30));
+    const result = await board().deliver(notice('notice', { thread: true }), daysBefore(30));
 
     expect(result).toEqual({
       ok: true,
@@ -154,7 +160,7 @@ describe('Slack notice delivery', () => {
       .post('/api/chat.postMessage', record('post'))
       .times(2)
       .reply(200, okPost('1764550800.000300'));
-    const slack = delivery();
+    const slack = board();
 
     const deadline = await slack.deliver(notice('decision_deadline', { thread: true }), daysBefore(26));
     const reminder = await slack.deliver(notice('reminder_1', { thread: true }), daysBefore(27));
@@ -167,80 +173,67 @@ describe('Slack notice delivery', () => {
     expect(bodies.update?.[1]?.blocks).toContain('renewal.renew');
   });
 
-  it('HTTP 429 with Retry-After: 1 waits and retries inside the call: delivered once, nothing dropped', async () => {
+  it('HTTP 429 with Retry-After: 1 is a retryable result, not uncertain, with retryAfterMs: the call neither waits nor retries (the outbox waits in the lane)', async () => {
     let posts = 0;
     const scope = api()
       .post('/api/chat.postMessage', () => ++posts > 0)
-      .reply(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '1' })
-      .post('/api/chat.postMessage', () => ++posts > 0)
-      .reply(200, okPost(PARENT_TS));
+      .reply(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '1' });
 
-    const started = Date.now();
-    const result = await delivery({ retries: 1, minTimeout: 0, maxTimeout: 0 }).deliver(
-      notice('pre_notice'),
-      daysBefore(35),
-    );
+    const result = await board().deliver(notice('pre_notice'), daysBefore(35));
 
-    expect(result).toEqual({ ok: true, message: { channel: CHANNEL, ts: PARENT_TS }, threadTs: null });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(posts).toBe(2);
+    expect(result).toEqual({
+      ok: false,
+      retryable: true,
+      uncertain: false,
+      error: 'ratelimited',
+      retryAfterMs: 1_000,
+    });
+    expect(posts).toBe(1);
     expect(scope.isDone()).toBe(true);
   });
 
-  it('HTTP 429 with no retries left is retryable after Retry-After, and the next attempt delivers', async () => {
+  it('after a 429 the next attempt delivers, once: nothing dropped', async () => {
+    let posts = 0;
     api()
-      .post('/api/chat.postMessage')
+      .post('/api/chat.postMessage', () => ++posts > 0)
       .reply(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '1' })
-      .post('/api/chat.postMessage')
+      .post('/api/chat.postMessage', () => ++posts > 0)
       .reply(200, okPost(PARENT_TS));
-    const slack = delivery();
+    const slack = board();
 
     const first = await slack.deliver(notice('pre_notice'), daysBefore(35));
     const second = await slack.deliver(notice('pre_notice'), daysBefore(35));
 
-    expect(first).toEqual({ ok: false, retryable: true, error: 'ratelimited', retryAfterMs: 1_000 });
-    expect(second.ok).toBe(true);
+    expect(first).toMatchObject({ ok: false, retryable: true, uncertain: false, retryAfterMs: 1_000 });
+    expect(second).toEqual({ ok: true, message: { channel: CHANNEL, ts: PARENT_TS }, threadTs: null });
+    expect(posts).toBe(2);
   });
 
-  it('HTTP 500 is retryable', async () => {
-    api().post('/api/chat.postMessage').reply(500, 'upstream trouble');
-    const result = await delivery().deliver(notice('pre_notice'), daysBefore(35));
-    expect(result).toEqual({ ok: false, retryable: true, error: 'http_500' });
+  it('HTTP 500 is retryable and uncertain (the post may have landed: the next attempt looks first), tried once', async () => {
+    let posts = 0;
+    api()
+      .post('/api/chat.postMessage', () => ++posts > 0)
+      .reply(500, 'upstream trouble');
+    const result = await board().deliver(notice('pre_notice'), daysBefore(35));
+    expect(result).toEqual({ ok: false, retryable: true, uncertain: true, error: 'http_500' });
+    expect(posts).toBe(1);
   });
 
-  it('a network error is retryable', async () => {
+  it('a network error is retryable and uncertain', async () => {
     api().post('/api/chat.postMessage').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
-    const result = await delivery().deliver(notice('pre_notice'), daysBefore(35));
-    expect(result).toMatchObject({ ok: false, retryable: true, error: 'network_error' });
+    const result = await board().deliver(notice('pre_notice'), daysBefore(35));
+    expect(result).toEqual({ ok: false, retryable: true, uncertain: true, error: 'network_error' });
   });
 
-  it('a request that times out is retryable', async () => {
+  it('a request that times out is retryable and uncertain', async () => {
     api().post('/api/chat.postMessage').delay(1_000).reply(200, okPost(PARENT_TS));
-    const logger = createLogger('silent');
-    const client = createSlackWebClient({
-      token: 'xoxb-test',
-      slackApiUrl: API_URL,
-      logger,
-      retryConfig: { retries: 0 },
-      timeoutMs: 100,
-    });
-    const result = await createSlackNoticeDelivery({ client, logger }).deliver(
-      notice('pre_notice'),
-      daysBefore(35),
-    );
-    expect(result).toEqual({ ok: false, retryable: true, error: 'request_timeout' });
+    const result = await board({ timeoutMs: 100 }).deliver(notice('pre_notice'), daysBefore(35));
+    expect(result).toEqual({ ok: false, retryable: true, uncertain: true, error: 'request_timeout' });
   });
 
   it('takes SLACK_API_URL with or without its trailing slash', async () => {
     const scope = api().post('/api/chat.postMessage').reply(200, okPost(PARENT_TS));
-    const logger = createLogger('silent');
-    const client = createSlackWebClient({
-      token: 'xoxb-test',
-      slackApiUrl: `${ORIGIN}/api`,
-      logger,
-      retryConfig: { retries: 0 },
-    });
-    const result = await createSlackNoticeDelivery({ client, logger }).deliver(
+    const result = await board({ slackApiUrl: `${ORIGIN}/api` }).deliver(
       notice('pre_notice'),
       daysBefore(35),
     );
@@ -249,11 +242,11 @@ describe('Slack notice delivery', () => {
   });
 
   it.each(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'invalid_blocks'])(
-    '%s is not retryable and is named',
+    '%s is not retryable, not uncertain (Slack refused it), and is named',
     async (code) => {
       api().post('/api/chat.postMessage').reply(200, { ok: false, error: code });
-      const result = await delivery().deliver(notice('pre_notice'), daysBefore(35));
-      expect(result).toEqual({ ok: false, retryable: false, error: code });
+      const result = await board().deliver(notice('pre_notice'), daysBefore(35));
+      expect(result).toEqual({ ok: false, retryable: false, uncertain: false, error: code });
     },
   );
 
@@ -264,8 +257,8 @@ describe('Slack notice delivery', () => {
       .reply(503, 'busy')
       .post('/api/chat.postMessage', record('post'))
       .reply(200, okPost('9.9'));
-    const result = await delivery().deliver(notice('notice', { thread: true }), daysBefore(30));
-    expect(result).toEqual({ ok: false, retryable: true, error: 'http_503' });
+    const result = await board().deliver(notice('notice', { thread: true }), daysBefore(30));
+    expect(result).toEqual({ ok: false, retryable: true, uncertain: true, error: 'http_503' });
     expect(bodies.post).toBeUndefined();
   });
 
@@ -276,7 +269,7 @@ describe('Slack notice delivery', () => {
       .reply(200, { ok: false, error: 'message_not_found' })
       .post('/api/chat.postMessage', record('post'))
       .reply(200, okPost('1764550800.000400'));
-    const result = await delivery().deliver(notice('notice', { thread: true }), daysBefore(30));
+    const result = await board().deliver(notice('notice', { thread: true }), daysBefore(30));
     expect(result).toEqual({
       ok: true,
       message: { channel: CHANNEL, ts: '1764550800.000400' },
@@ -292,6 +285,10 @@ describe('findPosted', () => {
     event_type: 'kigen_notice',
     event_payload: { notice_id: noticeId, kind: 'pre_notice' },
   });
+  // The window of the earlier attempt that may have posted: from its start until now.
+  const since = new Date(daysBefore(35).getTime() + 60_000);
+  const until = new Date(since.getTime() + 3 * 60_000);
+  const window = { since, until };
 
   it('finds the message whose metadata names the notice, and ignores the others', async () => {
     const { bodies, record } = recorder();
@@ -311,28 +308,53 @@ describe('findPosted', () => {
         has_more: false,
       });
 
-    const found = await delivery().findPosted(notice('pre_notice'));
+    const found = await board().findPosted(notice('pre_notice'), window);
 
-    expect(found).toEqual({ channel: CHANNEL, ts: '1.000004' });
+    expect(found).toEqual({ kind: 'found', message: { channel: CHANNEL, ts: '1.000004' } });
     const body = bodies.history?.[0] as Form;
-    expect(body).toMatchObject({ channel: CHANNEL, include_all_metadata: 'true' });
-    // oldest: due time minus a margin (one hour)
-    expect(Number(body.oldest)).toBeCloseTo(daysBefore(35).getTime() / 1_000 - 3_600, 3);
+    expect(body).toMatchObject({
+      channel: CHANNEL,
+      include_all_metadata: 'true',
+      inclusive: 'true',
+      limit: String(LOOKUP_PAGE_LIMIT),
+    });
+    // Only the window of the earlier attempt, with 5 s for clock skew on both sides.
+    expect(Number(body.oldest)).toBeCloseTo(since.getTime() / 1_000 - 5, 3);
+    expect(Number(body.latest)).toBeCloseTo(until.getTime() / 1_000 + 5, 3);
   });
 
-  it('reads further pages, a few at most, and answers null when the notice is not there', async () => {
+  it('reads further pages; answers absent when the window ends without the notice', async () => {
+    let pages = 0;
+    const page = (cursor: string) => ({
+      ok: true,
+      messages: [{ ts: '1.1', metadata: meta('x') }],
+      response_metadata: { next_cursor: cursor },
+    });
+    api()
+      .post('/api/conversations.history', () => ++pages > 0)
+      .times(2)
+      .reply(200, page('more'))
+      .post('/api/conversations.history', () => ++pages > 0)
+      .reply(200, page(''));
+    await expect(board().findPosted(notice('pre_notice'), window)).resolves.toEqual({ kind: 'absent' });
+    expect(pages).toBe(3);
+  });
+
+  it('reads 10 pages at most, then answers unknown, never absent', async () => {
     let pages = 0;
     api()
       .post('/api/conversations.history', () => ++pages > 0)
-      .times(10)
+      .times(12)
       .reply(200, {
         ok: true,
         messages: [{ ts: '1.1', metadata: meta('x') }],
         response_metadata: { next_cursor: 'more' },
       });
-    const found = await delivery().findPosted(notice('pre_notice'));
-    expect(found).toBeNull();
-    expect(pages).toBe(5);
+    await expect(board().findPosted(notice('pre_notice'), window)).resolves.toEqual({
+      kind: 'unknown',
+      error: 'lookup_window_too_busy',
+    });
+    expect(pages).toBe(10);
   });
 
   it('finds a thread reply through conversations.replies of the cycle thread', async () => {
@@ -346,8 +368,8 @@ describe('findPosted', () => {
           { ts: '1764550800.000200', thread_ts: PARENT_TS, metadata: meta('notice-notice') },
         ],
       });
-    const found = await delivery().findPosted(notice('notice', { thread: true }));
-    expect(found).toEqual({ channel: CHANNEL, ts: '1764550800.000200' });
+    const found = await board().findPosted(notice('notice', { thread: true }), window);
+    expect(found).toEqual({ kind: 'found', message: { channel: CHANNEL, ts: '1764550800.000200' } });
     expect(bodies.replies?.[0]).toMatchObject({
       channel: CHANNEL,
       ts: PARENT_TS,
@@ -355,8 +377,38 @@ describe('findPosted', () => {
     });
   });
 
-  it('answers null on an error, never throws', async () => {
-    api().post('/api/conversations.history').reply(200, { ok: false, error: 'channel_not_found' });
-    await expect(delivery().findPosted(notice('pre_notice'))).resolves.toBeNull();
+  it('answers absent when the cycle thread is gone: nothing of ours can be in it', async () => {
+    api().post('/api/conversations.replies').reply(200, { ok: false, error: 'thread_not_found' });
+    await expect(board().findPosted(notice('notice', { thread: true }), window)).resolves.toEqual({
+      kind: 'absent',
+    });
+  });
+
+  it.each([
+    [
+      'a Slack error',
+      () => api().post('/api/conversations.history').reply(200, { ok: false, error: 'channel_not_found' }),
+      { error: 'channel_not_found' },
+    ],
+    ['HTTP 500', () => api().post('/api/conversations.history').reply(500, 'busy'), { error: 'http_500' }],
+    [
+      'a network error',
+      () => api().post('/api/conversations.history').replyWithError({ code: 'ECONNRESET', message: 'reset' }),
+      { error: 'network_error' },
+    ],
+    [
+      'HTTP 429',
+      () =>
+        api()
+          .post('/api/conversations.history')
+          .reply(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '30' }),
+      { error: 'ratelimited', retryAfterMs: 30_000 },
+    ],
+  ] as const)('answers unknown on %s, never absent, never throws', async (_, reply, expected) => {
+    reply();
+    await expect(board().findPosted(notice('pre_notice'), window)).resolves.toEqual({
+      kind: 'unknown',
+      ...expected,
+    });
   });
 });

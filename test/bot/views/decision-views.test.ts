@@ -81,30 +81,32 @@ describe('decision views as data', () => {
 
   it('every refusal has a message in both languages, naming who decided and when', () => {
     const refusals: Refusal[] = [
-      { kind: 'not_group_admin', groupAdmins: ['U0ADMIN1'] },
-      { kind: 'not_group_admin', groupAdmins: [] },
-      { kind: 'contract_gone' },
-      { kind: 'invalid' },
-      { kind: 'decision_deadline_passed', deadline: NOW },
-      { kind: 'data_deadline_passed', deadline: NOW },
-      { kind: 'already_decided', cycle },
-      { kind: 'closed', state: 'cancelled' },
-      { kind: 'not_opted_out' },
-      { kind: 'opted_out' },
-      { kind: 'not_for_byo' },
-      { kind: 'not_for_proxy' },
-      { kind: 'period_not_allowed', allowed: '1年' },
-      { kind: 'unknown_product' },
-      { kind: 'no_previous_application' },
+      { reason: 'cycle.not_authorized', groupAdmins: ['U0ADMIN1'] },
+      { reason: 'cycle.not_authorized', groupAdmins: [] },
+      { reason: 'decision.contract_gone' },
+      { reason: 'decision.invalid' },
+      { reason: 'cycle.decision_deadline_passed', deadline: NOW },
+      { reason: 'cycle.data_deadline_passed', deadline: NOW },
+      { reason: 'cycle.already_decided', cycle },
+      { reason: 'cycle.closed', state: 'cancelled' },
+      { reason: 'cycle.not_opted_out' },
+      { reason: 'cycle.opted_out' },
+      { reason: 'decision.not_for_byo' },
+      { reason: 'decision.not_for_proxy' },
+      { reason: 'cycle.period_not_allowed', allowed: [12] },
+      { reason: 'decision.unknown_product' },
+      { reason: 'decision.no_previous_application' },
+      { reason: 'keys.master_key_missing' },
+      { reason: 'keys.invalid_dn' },
     ];
     for (const r of refusals) {
       expect(refusalText('ja', r)).not.toBe(refusalText('en', r));
       expect(refusalText('en', r).length).toBeGreaterThan(10);
     }
-    expect(refusalText('ja', { kind: 'already_decided', cycle })).toBe(
+    expect(refusalText('ja', { reason: 'cycle.already_decided', cycle })).toBe(
       '<@U0ADMIN1> が 2026年11月20日(金) 10:00 に更新を申し込み済みです。何も変更していません。',
     );
-    expect(refusalText('en', { kind: 'not_group_admin', groupAdmins: ['U0ADMIN1'] })).toContain(
+    expect(refusalText('en', { reason: 'cycle.not_authorized', groupAdmins: ['U0ADMIN1'] })).toContain(
       '<@U0ADMIN1>',
     );
   });

@@ -4,7 +4,6 @@ import { parse as parseYaml } from 'yaml';
 import { importData } from '../../../db/import/import-data.ts';
 import { applications, contracts } from '../../../db/schema.ts';
 import { CONTRACT_FACTS_COLUMNS, toContractFacts } from '../../../db/stores/contract-facts.ts';
-import { decide } from '../../../db/stores/decisions.ts';
 import { listHandoverDeliveries, listHandoverEvents } from '../../../db/stores/handover-outbox.ts';
 import { findCycle } from '../../../db/stores/renewal-cycles.ts';
 import { createStore } from '../../../db/stores/store.ts';
@@ -13,6 +12,7 @@ import type { HandoverChannel } from '../../../domain/ports/handover.ts';
 import { closeExpiredCycle } from '../../../domain/use-cases/close-expired-cycle.ts';
 import { seedNoticedCycles } from '../../handlers/decision-harness.ts';
 import { CHANNEL, USERS } from '../../handlers/slack-harness.ts';
+import { decisions } from '../../support/decisions.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 
 const NOW = new Date('2026-11-25T01:00:00Z');
@@ -22,17 +22,6 @@ const admin = (userId: string): Actor & { type: 'user' } => ({ type: 'user', use
 const BOTH: HandoverChannel[] = ['ops_channel', 'webhook'];
 let cycleIds: Record<string, string> = {};
 let contractIds: Record<string, string> = {};
-
-const renewalApplication = {
-  dn: { c: 'JP', st: 'Tokyo', l: 'Chiyoda-ku', o: 'Sample K.K.', cn: 'www.example.jp' },
-  applicant: { name: '山田 太郎', email: 'yamada@example.jp' },
-  periodMonths: 12,
-  csrMethod: 'customer',
-  csrPem: '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n',
-  wwwOption: false,
-  approverAddress: null,
-  encryptedPrivateKey: 'v1:secret-ciphertext-that-must-never-leave',
-} as const;
 
 const lanesOf = async (eventId: string) =>
   (
@@ -55,19 +44,11 @@ describe('hand-over: enqueued in code, in the transaction of the fact', () => {
   });
 
   it('a renewal application is enqueued with its snapshot, CSR included and no private key, one delivery per enabled channel', async () => {
-    const outcome = await decide(
-      db(),
-      {
-        cycleId: cycleIds['www.example.jp'] ?? '',
-        actor: admin(USERS.adminJa.id),
-        commands: [{ type: 'requestRenewal', actor: admin(USERS.adminJa.id), period: 12 }],
-        now: NOW,
-        firstMustChange: true,
-        application: renewalApplication,
-      },
-      BOTH,
+    // The provider makes the key pair (csrMethod provider): the snapshot has its CSR, never the key.
+    await decisions(db(), BOTH).requestRenewal(
+      { cycleId: cycleIds['www.example.jp'] ?? '', userId: USERS.adminJa.id, now: NOW },
+      { csrMethod: 'provider' },
     );
-    expect(outcome.kind).toBe('decided');
     const events = await listHandoverEvents(db());
     expect(events).toHaveLength(1);
     const event = events[0];
@@ -91,9 +72,9 @@ describe('hand-over: enqueued in code, in the transaction of the fact', () => {
       application: {
         id: application?.id,
         kind: 'renewal',
-        csrPem: renewalApplication.csrPem,
+        csrPem: expect.stringContaining('-----BEGIN CERTIFICATE REQUEST-----'),
         keyGeneratedByProvider: true,
-        dn: { o: 'Sample K.K.', cn: 'www.example.jp', ou: null },
+        dn: { o: 'Sample K.K.', cn: 'www.example.jp', ou: 'Web' },
         applicant: { name: '山田 太郎' },
       },
     });
@@ -101,7 +82,12 @@ describe('hand-over: enqueued in code, in the transaction of the fact', () => {
     const raw = (await db().execute(sql`select payload::text as p from handover_events`)) as unknown as {
       p: string;
     }[];
-    expect(raw[0]?.p).not.toContain('secret-ciphertext');
+    const [sealed] = await db()
+      .select({ key: applications.encryptedPrivateKey })
+      .from(applications)
+      .where(eq(applications.kind, 'renewal'));
+    expect(sealed?.key).toBeTruthy();
+    expect(raw[0]?.p).not.toContain(sealed?.key ?? '');
     expect(raw[0]?.p).not.toMatch(/encrypted|private_?key/i);
     const deliveries = await listHandoverDeliveries(db());
     expect(deliveries.map((d) => [d.channel, d.status, d.attempts])).toEqual([
@@ -166,25 +152,11 @@ describe('hand-over: enqueued in code, in the transaction of the fact', () => {
     const cycleId = cycleIds['api.example.co.jp'] ?? '';
     const actor = admin(USERS.adminEn.id);
     // This deployment hands over to the webhook only…
-    await decide(
-      db(),
-      { cycleId, actor, commands: [{ type: 'optOut', actor }], now: NOW, firstMustChange: true },
-      ['webhook'],
-    );
+    await decisions(db(), ['webhook']).optOut({ cycleId, userId: actor.userId, now: NOW });
     const later = new Date(NOW.getTime() + 60_000);
     const undoer = admin(USERS.adminJa.id);
     // …then is given an operations channel too: the undo goes to both, the opt-out stays as it was.
-    await decide(
-      db(),
-      {
-        cycleId,
-        actor: undoer,
-        commands: [{ type: 'undoOptOut', actor: undoer }],
-        now: later,
-        firstMustChange: true,
-      },
-      BOTH,
-    );
+    await decisions(db(), BOTH).undoOptOut({ cycleId, userId: undoer.userId, now: later });
     const events = (await listHandoverEvents(db())).filter((e) => e.contract.cn === 'api.example.co.jp');
     expect(events.map((e) => [e.kind, e.actor, e.occurredAt.toISOString()])).toEqual([
       ['opt_out', USERS.adminEn.id, NOW.toISOString()],
@@ -205,11 +177,7 @@ describe('hand-over: enqueued in code, in the transaction of the fact', () => {
   it('a state change that is not an opt-out (opted out → cancelled at term end) enqueues nothing', async () => {
     const cycleId = cycleIds['shop.example.jp'] ?? '';
     const actor = admin(USERS.adminEn.id);
-    await decide(
-      db(),
-      { cycleId, actor, commands: [{ type: 'optOut', actor }], now: NOW, firstMustChange: true },
-      BOTH,
-    );
+    await decisions(db(), BOTH).optOut({ cycleId, userId: actor.userId, now: NOW });
     const count = (await listHandoverEvents(db())).length;
     const cycle = await findCycle(db(), cycleId);
     if (!cycle) throw new Error('no cycle');

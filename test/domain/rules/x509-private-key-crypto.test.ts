@@ -11,6 +11,7 @@ import {
 const HEX_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 const BASE64_KEY = Buffer.from(HEX_KEY, 'hex').toString('base64');
 const PASSPHRASE = 'correct horse battery staple';
+const OTHER_KEY = 'ff'.repeat(32);
 const KEY_PEM =
   '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n';
 
@@ -42,20 +43,26 @@ describe('parseMasterKey', () => {
     });
   });
 
-  it('refuses a passphrase shorter than 16 characters, without echoing it', () => {
-    const result = parseMasterKey('short secret');
-    expect(result).toEqual({
+  it.each([
+    ['a short text', 'short'],
+    ['a passphrase', PASSPHRASE],
+    ['16 bytes as hex', HEX_KEY.slice(0, 32)],
+    ['16 bytes as base64', Buffer.from(HEX_KEY.slice(0, 32), 'hex').toString('base64')],
+    ['33 bytes as hex', `${HEX_KEY}00`],
+    ['64 characters that are not hex', 'g'.repeat(64)],
+  ])('refuses %s: only 32 bytes (hex or base64) are a master key, and it is not echoed', (_kind, raw) => {
+    expect(parseMasterKey(raw)).toEqual({
       ok: false,
-      reason: 'keys.master_key_too_short',
-      params: { envVar: 'KIGEN_MASTER_KEY', minLength: 16 },
+      reason: 'keys.master_key_invalid',
+      params: { envVar: 'KIGEN_MASTER_KEY', bytes: 32 },
     });
   });
 
-  it('reads the same 32 bytes as hex and as base64, and a passphrase as another key', () => {
+  it('reads the same 32 bytes as hex, base64 and base64url', () => {
     expect(masterKey(HEX_KEY).id).toBe(masterKey(BASE64_KEY).id);
+    expect(masterKey(Buffer.from(HEX_KEY, 'hex').toString('base64url')).id).toBe(masterKey(HEX_KEY).id);
     expect(masterKey(`${HEX_KEY}\n`).id).toBe(masterKey(HEX_KEY).id);
-    expect(masterKey(PASSPHRASE).id).toMatch(/^[0-9a-f]{8}$/);
-    expect(masterKey(PASSPHRASE).id).not.toBe(masterKey(HEX_KEY).id);
+    expect(masterKey(HEX_KEY).id).toMatch(/^[0-9a-f]{8}$/);
     expect(masterKey(newMasterKeyText()).id).not.toBe(masterKey(newMasterKeyText()).id);
   });
 
@@ -73,7 +80,7 @@ describe('encryptPrivateKey / decryptPrivateKey', () => {
   it.each([
     ['a hex key', HEX_KEY],
     ['a base64 key', BASE64_KEY],
-    ['a passphrase', PASSPHRASE],
+    ['a fresh key', newMasterKeyText()],
   ])('R-CSR-3: round-trips a private key under %s', (_kind, raw) => {
     const key = masterKey(raw);
     const blob = encryptPrivateKey(KEY_PEM, key);
@@ -114,7 +121,7 @@ describe('encryptPrivateKey / decryptPrivateKey', () => {
 
   it('refuses another master key, naming both key ids and nothing else', () => {
     const right = masterKey(HEX_KEY);
-    const wrong = masterKey(PASSPHRASE);
+    const wrong = masterKey(OTHER_KEY);
     const result = decryptPrivateKey(encryptPrivateKey(KEY_PEM, right), wrong);
     expect(result).toEqual({
       ok: false,
@@ -125,7 +132,7 @@ describe('encryptPrivateKey / decryptPrivateKey', () => {
 
   it('refuses another master key even when the key id in the blob was rewritten to match it', () => {
     const right = masterKey(HEX_KEY);
-    const wrong = masterKey(PASSPHRASE);
+    const wrong = masterKey(OTHER_KEY);
     const blob = encryptPrivateKey(KEY_PEM, right).replace(`:${right.id}:`, `:${wrong.id}:`);
     expect(decryptPrivateKey(blob, wrong)).toMatchObject({ ok: false, reason: 'keys.tampered' });
   });

@@ -5,12 +5,13 @@ import {
   clickNotice,
   cycleOf,
   DECISION_SEED,
+  deliverOutbox,
   PARENT_TS,
   recordSlackCalls,
   textsOf,
   waitForCalls,
 } from '../decision-harness.ts';
-import { answerText, USERS, useSlackHarness } from '../slack-harness.ts';
+import { answerText, NOW, USERS, useSlackHarness } from '../slack-harness.ts';
 
 const harness = useSlackHarness({ seed: DECISION_SEED });
 const db = () => harness.current.database.current.db;
@@ -76,7 +77,9 @@ describe('renewal.opt_out (R-AUTO-1)', () => {
     });
   });
 
-  it('then the notice is edited: the decision, who and when, and an Undo button; a thread reply says what happens', async () => {
+  it('then the outbox edits the notice: the decision, who and when, and an Undo button; a thread reply says what happens', async () => {
+    expect(slack.of('chat.update')).toEqual([]);
+    await deliverOutbox(db(), NOW);
     await waitForCalls(slack, 'chat.update', 1);
     const update = slack.of('chat.update')[0];
     expect(update?.params).toMatchObject({ channel: 'C0CHANNEL1', ts: PARENT_TS });
@@ -107,6 +110,7 @@ describe('renewal.opt_out (R-AUTO-1)', () => {
     const text = await click('renewal.undo_opt_out', USERS.adminEn.id);
     expect(text).toContain('is undone');
     expect(await cycle()).toMatchObject({ state: 'noticed', decision: null, decidedBy: null });
+    await deliverOutbox(db(), NOW);
     await waitForCalls(slack, 'chat.update', before + 1);
     const blocks = slack.of('chat.update')[before]?.params.blocks as {
       type: string;

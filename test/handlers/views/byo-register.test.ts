@@ -7,12 +7,13 @@ import {
   clickNotice,
   cycleOf,
   DECISION_SEED,
+  deliverOutbox,
   recordSlackCalls,
   submitView,
   textsOf,
   waitForCalls,
 } from '../decision-harness.ts';
-import { answerText, USERS, useSlackHarness } from '../slack-harness.ts';
+import { answerText, NOW, USERS, useSlackHarness } from '../slack-harness.ts';
 
 const CN = 'byo.example.jp';
 const harness = useSlackHarness({ seed: DECISION_SEED });
@@ -120,6 +121,7 @@ describe('renewal.byo_register (R-CHANGE-3)', () => {
       .where(eq(certificates.sha256, leaf.fingerprintSha256Hex));
     expect(stored?.chainPem).toContain('BEGIN CERTIFICATE');
     expect(stored?.registeredBy).toBe(USERS.adminJa.id);
+    await deliverOutbox(db(), NOW);
     await waitForCalls(slack, 'chat.update', 1);
     expect(textsOf(slack.of('chat.update')[0]?.params.blocks)).toContain('更新された証明書が登録されました');
     await waitForCalls(slack, 'chat.postMessage', 1);

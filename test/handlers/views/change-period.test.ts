@@ -5,12 +5,13 @@ import {
   clickNotice,
   cycleOf,
   DECISION_SEED,
+  deliverOutbox,
   recordSlackCalls,
   submitView,
   textsOf,
   waitForCalls,
 } from '../decision-harness.ts';
-import { answerText, USERS, useSlackHarness } from '../slack-harness.ts';
+import { answerText, NOW, USERS, useSlackHarness } from '../slack-harness.ts';
 
 const harness = useSlackHarness({ seed: DECISION_SEED });
 const db = () => harness.current.database.current.db;
@@ -85,6 +86,7 @@ describe('renewal.change_period (R-CHANGE-1, R-VALID-1)', () => {
     expect(result.ack?.response_action).toBe('update');
     expect(textsOf(result.ack?.view)).toContain('1年');
     expect(await cycle()).toMatchObject({ chosenPeriodMonths: 12, decision: null });
+    await deliverOutbox(db(), NOW);
     await waitForCalls(slack, 'chat.update', 1);
     expect(textsOf(slack.of('chat.update')[0]?.params.blocks)).toContain('6か月 → 次回 1年');
     await waitForCalls(slack, 'chat.postMessage', 1);

@@ -8,13 +8,14 @@ import {
   clickNotice,
   cycleOf,
   DECISION_SEED,
+  deliverOutbox,
   type FieldValue,
   recordSlackCalls,
   submitView,
   textsOf,
   waitForCalls,
 } from '../decision-harness.ts';
-import { answerText, USERS, useSlackHarness } from '../slack-harness.ts';
+import { answerText, NOW, USERS, useSlackHarness } from '../slack-harness.ts';
 
 const MASTER_KEY = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 const harness = useSlackHarness({ seed: DECISION_SEED, env: { KIGEN_MASTER_KEY: MASTER_KEY } });
@@ -220,6 +221,9 @@ describe('renewal.renew: submit (R-CSR-1, R-CSR-3, R-VETTING-1)', () => {
       form({ csr: { text: again.pem }, csr_reuse: { checked: ['confirm'] } }),
     );
     expect(confirmed.ack).toBeNull();
+    await waitForCalls(slack, 'chat.postEphemeral', 1);
+    await vi_wait(async () => (await apps(cn)).length === 1);
+    await deliverOutbox(db(), NOW);
     await waitForCalls(slack, 'chat.postMessage', 1);
     const rows = await apps(cn);
     expect(rows).toHaveLength(1);

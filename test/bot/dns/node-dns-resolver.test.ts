@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeDnsResolver } from '../../../bot/dns/node-dns-resolver.ts';
+import type { DnsResolver } from '../../../domain/ports/dns.ts';
 import { lookUpDcv } from '../../../domain/rules/dcv/lookup-dcv.ts';
-import { createNodeDnsResolver, type DnsResolver, findZoneSoa } from '../../../domain/rules/dcv/resolver.ts';
+import { findZoneSoa } from '../../../domain/rules/dcv/zone-soa.ts';
 import { normaliseCommonName } from '../../../domain/rules/domain-name.ts';
 import { startDnsServer, type TestDnsServer } from '../../support/dns-server.ts';
 

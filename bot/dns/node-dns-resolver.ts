@@ -1,25 +1,7 @@
 import { Resolver } from 'node:dns/promises';
+import type { DnsResolver, LookupFailureReason, LookupResult } from '../../domain/ports/dns.ts';
 
-/**
- * The outcome of one DNS look-up. R-DCV-5: a look-up that failed is `failed`, never `none`:
- * "no record" is only said when a server answered so.
- */
-export type LookupResult<T> =
-  | { readonly status: 'found'; readonly value: T }
-  | { readonly status: 'none'; readonly kind: 'nxdomain' | 'nodata' }
-  | { readonly status: 'failed'; readonly reason: LookupFailureReason; readonly detail?: string };
-
-export type LookupFailureReason = 'timeout' | 'servfail' | 'refused' | 'error';
-
-export type SoaRecord = { readonly mname: string; readonly rname: string };
-
-/** The DNS look-ups DCV needs (a port: the node implementation is below, tests may fake it). */
-export type DnsResolver = {
-  /** TXT records at exactly `name`, one string per record (its character-strings joined). */
-  txt(name: string): Promise<LookupResult<string[]>>;
-  /** The SOA record at exactly `name` (`none` unless `name` is a zone apex). */
-  soa(name: string): Promise<LookupResult<SoaRecord>>;
-};
+// The DNS port (domain/ports/dns.ts) on node:dns: the adapter `/cert dcv` and the approver button use.
 
 export type NodeDnsResolverOptions = {
   /** Name servers as 'ip' or 'ip:port' ('[ipv6]:port'); the system's when absent. */
@@ -93,28 +75,4 @@ export const createNodeDnsResolver = (options: NodeDnsResolverOptions = {}): Dns
       return { status: 'found', value: { mname: result.value.nsname, rname: result.value.hostmaster } };
     },
   };
-};
-
-/**
- * The SOA of the zone that holds `name`: SOA at `name`, then at each parent up to `baseDomain`.
- * Node does not expose the SOA in the authority section of a NODATA answer, so the walk finds the apex.
- * A failed look-up on the way ends the walk as failed (R-DCV-5).
- */
-export const findZoneSoa = async (
-  resolver: DnsResolver,
-  name: string,
-  baseDomain: string,
-): Promise<LookupResult<SoaRecord & { readonly zone: string }>> => {
-  const labels = name.split('.');
-  const baseLabelCount = baseDomain.split('.').length;
-  let last: LookupResult<never> = { status: 'none', kind: 'nxdomain' };
-  for (let i = 0; labels.length - i >= baseLabelCount; i++) {
-    const zone = labels.slice(i).join('.');
-    const result = await resolver.soa(zone);
-    if (result.status === 'found') return { status: 'found', value: { ...result.value, zone } };
-    if (result.status === 'failed') return result;
-    last = result;
-    if (zone === baseDomain) break;
-  }
-  return last;
 };
