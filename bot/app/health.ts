@@ -26,7 +26,7 @@ export type HealthCheckOptions = {
   /** The worker looks for work every half second: no look for this long means its loop is stuck. */
   readonly staleAfterMs?: number;
   readonly now?: () => Date;
-  /** Socket Mode: the connection's state (bot/slack/slack-app.ts); null before the Slack app exists. */
+  /** Socket Mode: the connection's state (bot/app/slack-app.ts); null before the Slack app exists. */
   readonly slack?: () => 'ok' | 'connecting' | 'disconnected' | null;
   /** Slack mode without KIGEN_MASTER_KEY: the active proxy contracts are counted and reported. */
   readonly masterKeyMissing?: boolean;

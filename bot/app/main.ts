@@ -8,7 +8,6 @@ import {
 } from '../../db/server/database-server.ts';
 import { EmbeddedPostgresError } from '../../db/server/embedded-postgres.ts';
 import { createNodeDnsResolver } from '../dns/node-dns-resolver.ts';
-import { createSlackApp, type SlackApp, SlackTokenRefusedError } from '../slack/slack-app.ts';
 import { type Config, loadConfig } from './config.ts';
 import { loadDemoIfFresh } from './demo.ts';
 import { countProxyContracts, createHealthCheck, masterKeyMissingReason } from './health.ts';
@@ -21,6 +20,7 @@ import {
 import { createLogger, type Logger, secretsOf } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { type BackgroundWork, startBackgroundWork } from './outbox.ts';
+import { createSlackApp, type SlackApp, SlackTokenRefusedError } from './slack-app.ts';
 
 const modeText: Record<Config['slack']['kind'], string> = {
   socket: 'Slack Socket Mode',

@@ -1,7 +1,7 @@
 import type { DecisionRepositories } from '../ports/decisions.ts';
+import type { DnsResolver } from '../ports/dns.ts';
 import type { CommonRepositories, Store } from '../ports/store.ts';
 import { lookUpDcv } from '../rules/dcv/lookup-dcv.ts';
-import type { DnsResolver } from '../ports/dns.ts';
 import { normaliseCommonName } from '../rules/domain-name.ts';
 import { applyCycleCommand } from '../rules/renewal-cycle.ts';
 

@@ -1,10 +1,10 @@
 // What the notice buttons need to open their modals: the same guards as the submission (checked
 // again then), and the form's data as a read-model the view draws.
 import type { DecisionContext, PreviousApplication, Refused } from '../ports/decisions.ts';
+import type { DnsResolver } from '../ports/dns.ts';
 import type { Product } from '../rules/catalogue.ts';
 import type { PeriodMonths } from '../rules/contract-terms.ts';
 import { lookUpDcv } from '../rules/dcv/lookup-dcv.ts';
-import type { DnsResolver } from '../ports/dns.ts';
 import { normaliseCommonName } from '../rules/domain-name.ts';
 import { estimateValidity, type ValidityEstimate } from '../rules/validity-estimate.ts';
 import { wwwNameOf } from '../rules/www-option.ts';

@@ -1,7 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Locale } from '../../bot/i18n/locale.ts';
 import type { OpsStaff } from '../../bot/slack/ops-staff.ts';
-import type { Database } from '../../db/server/connection.ts';
 import type { DnsResolver, NoticeSettings } from '../../domain/index.ts';
 import type { HandoverChannel } from '../../domain/ports/handover.ts';
 import type { KigenPorts } from '../../domain/ports/index.ts';
@@ -10,8 +9,6 @@ import type { KigenPorts } from '../../domain/ports/index.ts';
 export type HandlerDeps = {
   /** The use-cases' ports (storage, keys, DNS): a listener calls one use-case with them. */
   readonly ports: KigenPorts;
-  /** Being replaced by `ports`: listeners must not reach the database directly (issue 11). */
-  readonly db: Database;
   /** Live DNS for `/cert dcv` (2 s per query, in parallel: R-DCV-5). */
   readonly resolver: DnsResolver;
   readonly now: () => Date;

@@ -6,9 +6,9 @@ import { loadConfig } from '../../../bot/app/config.ts';
 import { createHealthCheck } from '../../../bot/app/health.ts';
 import { observabilityRoutes } from '../../../bot/app/http-server.ts';
 import { createMetrics, type Metrics } from '../../../bot/app/metrics.ts';
+import { createSlackApp, type SlackApp } from '../../../bot/app/slack-app.ts';
 import { createNodeDnsResolver } from '../../../bot/dns/node-dns-resolver.ts';
 import { observedSlackFetch } from '../../../bot/slack/api-errors.ts';
-import { createSlackApp, type SlackApp } from '../../../bot/slack/slack-app.ts';
 import { createSlackWebClient } from '../../../bot/slack/web-client.ts';
 import { planRenewals } from '../../../db/stores/renewal-planning.ts';
 import {

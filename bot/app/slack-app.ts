@@ -17,18 +17,18 @@ import { createStore } from '../../db/stores/store.ts';
 import type { DnsResolver } from '../../domain/index.ts';
 import type { KigenPorts } from '../../domain/ports/index.ts';
 import { registerHandlers } from '../../handlers/index.ts';
-import type { Config } from '../app/config.ts';
-import { instrumentInteractions } from '../app/interaction-log.ts';
-import type { Logger } from '../app/logger.ts';
-import type { Metrics } from '../app/metrics.ts';
-import { handoverChannelsOf } from '../app/outbox.ts';
 import type { Locale } from '../i18n/locale.ts';
 import { lookupText } from '../i18n/lookups.ts';
 import { createKeyMaker } from '../keys/provider-keys.ts';
-import { observedSlackFetch } from './api-errors.ts';
-import { createOpsStaff } from './ops-staff.ts';
-import { guardEventRequests } from './request-guard.ts';
-import { createUserLocales, type UserLocales } from './user-locale.ts';
+import { observedSlackFetch } from '../slack/api-errors.ts';
+import { createOpsStaff } from '../slack/ops-staff.ts';
+import { guardEventRequests } from '../slack/request-guard.ts';
+import { createUserLocales, type UserLocales } from '../slack/user-locale.ts';
+import type { Config } from './config.ts';
+import { instrumentInteractions } from './interaction-log.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+import { handoverChannelsOf } from './outbox.ts';
 
 export type SlackAppOptions = {
   readonly config: Config;
@@ -212,7 +212,6 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   };
   registerHandlers(app, {
     ports,
-    db,
     resolver: options.resolver,
     now: options.now ?? (() => new Date()),
     userLocale: (client, userId) => userLocales.of(client, userId),
