@@ -92,7 +92,8 @@ describe('npm start', () => {
     expect(again.lines.some((l) => /loaded the demo/.test(l))).toBe(false);
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
-  });
+    // Three starts, an initdb among them: each a few seconds, more while other suites run beside it.
+  }, 90_000);
 
   it('recovers after kill -9 left PostgreSQL and the lock behind', async () => {
     const dataDir = path.join(root, 'killed');
@@ -108,7 +109,7 @@ describe('npm start', () => {
     expect(isAlive(orphan)).toBe(false);
     next.child.kill('SIGTERM');
     expect(await next.exited).toBe(0);
-  });
+  }, 90_000);
 
   it.each([
     ['malformed', 'not a url', 2, /^kigen: configuration: DATABASE_URL: expected postgres:\/\//],
