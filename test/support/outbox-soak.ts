@@ -133,6 +133,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const deadline = Date.now() + o.timeoutMs;
     while (stored() < o.notices && Date.now() < deadline) await sleep(200);
     await disruption;
+    // Every notice in Slack; now every row recorded: a post whose answer was lost (or whose record
+    // failed while the database was away) is recorded by its retry, after a look-up that finds it.
+    while (Date.now() < deadline && !(await allRecorded(pg.url))) await sleep(500);
     // A few seconds more: a duplicate would show now (a second replica retrying a stored post).
     await sleep(3_000);
     note('stopping replicas');
@@ -155,6 +158,11 @@ async function fastShutdown(server: EmbeddedPostgres): Promise<void> {
   const pid = Number((await readFile(path.join(server.clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
   process.kill(pid, 'SIGINT');
   while (isAlive(pid)) await sleep(20);
+}
+
+async function allRecorded(url: string): Promise<boolean> {
+  const statuses = await noticeStatuses(url).catch(() => ({ pending: 1 }));
+  return !('pending' in statuses) && !('sending' in statuses);
 }
 
 async function noticeStatuses(url: string): Promise<Record<string, number>> {
