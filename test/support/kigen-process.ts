@@ -40,7 +40,10 @@ export function startKigen(
     via === 'npm'
       ? ['npm', ['start', '--silent']]
       : via === 'pty'
-        ? ['script', ['--quiet', '--flush', '--return', '--command', 'npm start', '/dev/null']]
+        ? // `exec`: the shell that script starts (SHELL, else /bin/sh) leaves npm alone in the terminal, as
+          // an interactive shell does with a foreground job. dash (Debian's sh, CI has no SHELL) would
+          // wait in the same process group and die of the Ctrl-C itself: script then says 130.
+          ['script', ['--quiet', '--flush', '--return', '--command', 'exec npm start', '/dev/null']]
         : [process.execPath, [path.join(cwd, 'bin', 'kigen.js'), 'start']];
   const child = spawn(command, args, { cwd, env: { ...cleanEnv, ...env }, detached: options.detached });
   const lines: string[] = [];
