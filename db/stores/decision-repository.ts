@@ -25,30 +25,6 @@ export function decisionRepository(ex: Executor): DecisionRepositories['decision
   return {
     context: (cycleId) => loadDecisionContext(ex, cycleId),
 
-    async insertCertificate(k) {
-      const [row] = await ex
-        .insert(certificates)
-        .values({
-          contractId: k.contractId,
-          pem: k.pem,
-          chainPem: k.chainPem,
-          serial: k.serial,
-          subject: k.subject,
-          subjectCn: k.subjectCn,
-          sans: [...k.sans],
-          issuer: k.issuer,
-          notBefore: k.notBefore,
-          notAfter: k.notAfter,
-          sha256: k.sha256,
-          publicKeySha256: k.publicKeySha256,
-          registeredBy: k.registeredBy,
-          registeredAt: k.registeredAt,
-        })
-        .onConflictDoNothing()
-        .returning({ id: certificates.id });
-      return row ?? null;
-    },
-
     async approverTarget(contractId, userId) {
       if (!UUID.test(contractId)) return null;
       // The look-up queries read on a pool or a transaction alike.

@@ -131,28 +131,6 @@ export function operationsRepository(ex: Executor): OperationsRepositories['oper
         .where(and(eq(certificates.contractId, contractId), eq(certificates.sha256, sha256)));
       return row ?? null;
     },
-
-    async insertCertificate(certificate) {
-      // R-CSR-3: the key Kigen generated for the application, still sealed, goes with its certificate.
-      const sealed = certificate.applicationId
-        ? ((
-            await ex
-              .select({ key: applications.encryptedPrivateKey })
-              .from(applications)
-              .where(eq(applications.id, certificate.applicationId))
-          )[0]?.key ?? null)
-        : null;
-      const [inserted] = await ex
-        .insert(certificates)
-        .values({
-          ...certificate,
-          sans: [...certificate.sans],
-          encryptedPrivateKey: sealed,
-        })
-        .returning({ id: certificates.id });
-      if (!inserted) throw new Error('certificate insert returned nothing');
-      return inserted;
-    },
   };
 }
 

@@ -6,6 +6,7 @@ import type { Store } from '../../domain/ports/store.ts';
 import { contracts } from '../schema.ts';
 import type { Database, Executor } from '../server/connection.ts';
 import { applicationRepository } from './application-repository.ts';
+import { certificateRepository } from './certificate-repository.ts';
 import { decisionRepository } from './decision-repository.ts';
 import { enqueueHandover } from './handover-enqueue.ts';
 import { loadHandoverDelivery, markHandoverDelivered } from './handover-repository.ts';
@@ -43,6 +44,7 @@ function repositoriesOn(ex: Executor, options: StoreOptions, enqueued: () => voi
       apply: (cycleId, command, now) => updateCycle(ex, cycleId, command, now),
       setParentMessage: (cycleId, message) => setCycleParentMessage(ex, cycleId, message),
     },
+    certificates: certificateRepository(ex),
     contracts: {
       async cancel(contractId, now) {
         await ex

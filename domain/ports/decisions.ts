@@ -63,25 +63,6 @@ export type PreviousApplication = {
   readonly approverAddress: string | null;
 };
 
-/** A certificate to store for a contract, as parsed from its PEM (never a private key in clear). */
-export type NewCertificate = {
-  readonly contractId: string;
-  readonly pem: string;
-  readonly chainPem: string | null;
-  readonly serial: string;
-  readonly subject: string;
-  readonly subjectCn: string | null;
-  readonly sans: readonly string[];
-  readonly issuer: string;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-  readonly sha256: string;
-  readonly publicKeySha256: string;
-  /** Slack user id, 'ops:<user>' or 'cli'. */
-  readonly registeredBy: string;
-  readonly registeredAt: Date;
-};
-
 /** Where an approver address is chosen (`/cert dcv`): the contract, the user's role, the open renewal. */
 export type ApproverTarget = {
   readonly contract: { readonly id: string; readonly cn: string; readonly ca: Ca | null };
@@ -102,7 +83,6 @@ export type DecisionRepositories = {
      */
     context(cycleId: string): Promise<DecisionContext | null>;
     /** Stores a certificate of the contract; null when this very certificate (its fingerprint) is stored. */
-    insertCertificate(certificate: NewCertificate): Promise<{ readonly id: string } | null>;
     approverTarget(contractId: string, userId: string): Promise<ApproverTarget | null>;
     /**
      * R-DCV-GLOBALSIGN: sets the approver address of a cycle's renewal application (row locked until

@@ -40,32 +40,6 @@ export type IssueContext = {
   } | null;
 };
 
-/** A certificate the CA issued, to store with its contract (and the application it answers). */
-export type IssuedCertificate = {
-  readonly contractId: string;
-  /**
-   * The application it answers; its sealed provider key (R-CSR-3), if any, is stored with the
-   * certificate by the repository — the key never passes through the domain.
-   */
-  readonly applicationId: string | null;
-  readonly pem: string;
-  readonly chainPem: string | null;
-  readonly serial: string;
-  readonly subject: string;
-  readonly subjectCn: string | null;
-  readonly sans: readonly string[];
-  readonly issuer: string;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-  readonly sha256: string;
-  readonly publicKeySha256: string;
-  /** R-CABF-2: the end of the contract period when the certificate was cut short; null otherwise. */
-  readonly contractPeriodEnd: Date | null;
-  /** 'ops:<Slack user id>' or 'cli'. */
-  readonly registeredBy: string;
-  readonly registeredAt: Date;
-};
-
 export type StoredCertificate = { readonly id: string; readonly sha256: string; readonly notAfter: Date };
 
 export type OperationsRepositories = {
@@ -87,7 +61,6 @@ export type OperationsRepositories = {
     issueContext(target: IssueTarget): Promise<IssueContext | null>;
     /** This very certificate (by fingerprint), if it is already registered for the contract. */
     registeredCertificate(contractId: string, sha256: string): Promise<StoredCertificate | null>;
-    insertCertificate(certificate: IssuedCertificate): Promise<{ readonly id: string }>;
   };
 };
 

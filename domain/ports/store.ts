@@ -46,6 +46,35 @@ export type HandoverFact = {
   readonly occurredAt: Date;
 };
 
+/**
+ * A certificate to store for a contract, as parsed from its PEM: a BYO customer's renewed one, or the
+ * one the CA issued for an application. Never a private key in clear.
+ */
+export type NewCertificate = {
+  readonly contractId: string;
+  /**
+   * The application it answers; its sealed provider key (R-CSR-3), if any, is stored with the
+   * certificate by the repository — the key never passes through the domain.
+   */
+  readonly applicationId: string | null;
+  readonly pem: string;
+  readonly chainPem: string | null;
+  readonly serial: string;
+  readonly subject: string;
+  readonly subjectCn: string | null;
+  readonly sans: readonly string[];
+  readonly issuer: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly sha256: string;
+  readonly publicKeySha256: string;
+  /** R-CABF-2: the end of the contract period when the certificate was cut short; null otherwise. */
+  readonly contractPeriodEnd: Date | null;
+  /** Slack user id, 'ops:<Slack user id>' or 'cli'. */
+  readonly registeredBy: string;
+  readonly registeredAt: Date;
+};
+
 /** Repositories every area uses. */
 export type CommonRepositories = {
   readonly audit: {
@@ -63,6 +92,10 @@ export type CommonRepositories = {
       cycleId: string,
       message: { readonly channel: string; readonly ts: string },
     ): Promise<void>;
+  };
+  readonly certificates: {
+    /** Stores a certificate of a contract; null when this very certificate is stored already. */
+    insert(certificate: NewCertificate): Promise<{ readonly id: string } | null>;
   };
   readonly contracts: {
     /** R-AUTO-1: an opted-out contract ends with its term. */

@@ -1,17 +1,6 @@
-import type { DecisionContext, NewCertificate, Refused } from '../ports/decisions.ts';
+import type { DecisionContext, Refused } from '../ports/decisions.ts';
 import type { NoticeSettings } from '../rules/notice-schedule.ts';
 import { applyCycleCommand, type RenewalCycle } from '../rules/renewal-cycle.ts';
-import {
-  type ByoAcceptance,
-  type ByoCertificateReason,
-  checkByoCertificate,
-} from '../rules/renewal-request.ts';
-import type { Result } from '../rules/result.ts';
-import {
-  type CertificateFacts,
-  type CertificateParseReason,
-  parseCertificateBundle,
-} from '../rules/x509/certificate.ts';
 import {
   DecidedMeanwhile,
   type DecisionInput,
@@ -22,6 +11,11 @@ import {
   refusalOf,
   refuse,
 } from './decision-steps.ts';
+import {
+  acceptRenewedCertificate,
+  newCertificateOf,
+  storeRenewedCertificate,
+} from './renewed-certificate.ts';
 
 export type RegisterByoResult =
   | {
@@ -33,63 +27,6 @@ export type RegisterByoResult =
   | Refused;
 
 const ACTION = 'registerRenewedCertificate';
-
-/**
- * R-CHANGE-3: the renewed certificate a BYO customer brings, checked against the contract — its CN,
- * unexpired, newer than the current one (its SANs may differ: said so) — as parsed from its PEM with
- * the chain. Shared by every way a renewed certificate is registered.
- */
-export function acceptRenewedCertificate(input: {
-  readonly pem: string;
-  readonly contractCn: string;
-  readonly current: { readonly notAfter: Date; readonly sans: readonly string[] } | null;
-  readonly now: Date;
-}): Result<
-  { readonly leaf: CertificateFacts; readonly chainPem: string | null; readonly acceptance: ByoAcceptance },
-  CertificateParseReason | ByoCertificateReason
-> {
-  const bundle = parseCertificateBundle(input.pem);
-  if (!bundle.ok) return bundle;
-  const leaf = bundle.value.leaf;
-  const accepted = checkByoCertificate({
-    contractCn: input.contractCn,
-    certificate: {
-      subjectCn: leaf.commonName,
-      sans: leaf.dnsNames,
-      notBefore: leaf.notBefore,
-      notAfter: leaf.notAfter,
-    },
-    current: input.current,
-    now: input.now,
-  });
-  if (!accepted.ok) return accepted;
-  const chainPem = bundle.value.others.length > 0 ? bundle.value.others.map((c) => c.pem).join('') : null;
-  return { ok: true, value: { leaf, chainPem, acceptance: accepted.value } };
-}
-
-/** The certificate row of a parsed leaf, registered by `registeredBy` at `now`. */
-export const newCertificateOf = (
-  contractId: string,
-  leaf: CertificateFacts,
-  chainPem: string | null,
-  registeredBy: string,
-  now: Date,
-): NewCertificate => ({
-  contractId,
-  pem: leaf.pem,
-  chainPem,
-  serial: leaf.serialNumber,
-  subject: leaf.subject,
-  subjectCn: leaf.commonName,
-  sans: leaf.dnsNames,
-  issuer: leaf.issuer,
-  notBefore: leaf.notBefore,
-  notAfter: leaf.notAfter,
-  sha256: leaf.fingerprintSha256Hex,
-  publicKeySha256: leaf.publicKey.spkiSha256,
-  registeredBy,
-  registeredAt: now,
-});
 
 /**
  * The BYO modal's submit: a group admin registers the renewed certificate (R-CHANGE-3). Guards: a BYO
@@ -116,8 +53,7 @@ export async function registerByoCertificate(
   if (!check.changed) return { ok: false, reason: 'cycle.already_decided', cycle: context.cycle };
   const accepted = acceptRenewedCertificate({
     pem: input.pem,
-    contractCn: context.contract.cn,
-    current: context.certificate,
+    contract: { cn: context.contract.cn, current: context.certificate },
     now,
   });
   if (!accepted.ok) {
@@ -140,27 +76,19 @@ export async function registerByoCertificate(
       }
       if (!moved.value.changed) return { ok: false, reason: 'cycle.already_decided', cycle };
       await tx.cycles.save(cycle.version, moved.value);
-      const stored = await tx.decisions.insertCertificate(
-        newCertificateOf(context.contract.id, leaf, chainPem, userId, now),
-      );
-      if (!stored) throw new DecidedMeanwhile();
-      await tx.audit.record({
-        actor,
-        action: 'certificate.registered',
-        at: now,
-        contractId: context.contract.id,
+      const stored = await storeRenewedCertificate(tx, {
         cycleId: cycle.id,
-        after: {
-          certificateId: stored.id,
-          sha256: leaf.fingerprintSha256Hex,
-          notAfter: leaf.notAfter.toISOString(),
-        },
-      });
-      await tx.planning.planRenewals([context.contract.id], {
+        certificate: newCertificateOf(leaf, {
+          contractId: context.contract.id,
+          chainPem,
+          registeredBy: userId,
+          now,
+        }),
         now,
-        actor: userId,
-        ...(input.settings ? { settings: input.settings } : {}),
+        settings: input.settings,
       });
+      // The same certificate, registered a moment ago by someone else.
+      if (!stored) throw new DecidedMeanwhile();
       await tx.audit.record({
         actor,
         action: `decision.${ACTION}`,

@@ -1,21 +1,26 @@
 import type { ThreadReply } from '../ports/messages.ts';
 import {
   type IssueContext,
-  type IssuedCertificate,
   type IssueReason,
   type IssueTarget,
   type OpsRefusal,
   type StaffActor,
+  type StoredCertificate,
   staffActorId,
 } from '../ports/operations.ts';
 import { advanceProgress, answersCsr, issueRefusal } from '../rules/application-progress.ts';
 import { contractPeriodEndOfIssued } from '../rules/contract-period.ts';
 import type { NoticeSettings } from '../rules/notice-schedule.ts';
-import type { Actor } from '../rules/renewal-cycle.ts';
-import { type ByoCertificateReason, checkByoCertificate } from '../rules/renewal-request.ts';
+import type { ByoCertificateReason } from '../rules/renewal-request.ts';
 import { type CertificateFacts, parseCertificateBundle } from '../rules/x509/certificate.ts';
 import { parseCsr } from '../rules/x509/csr.ts';
 import { type OperationsPorts, refuseNonStaff } from './open-ops-form.ts';
+import {
+  chainPemOf,
+  checkRenewedLeaf,
+  newCertificateOf,
+  storeRenewedCertificate,
+} from './renewed-certificate.ts';
 
 export type RegisterIssuedResult =
   | {
@@ -40,6 +45,23 @@ class Refused extends Error {
     super(reason);
   }
 }
+
+type Found = { readonly contractId: string; readonly cn: string; readonly applicationId: string | null };
+
+class RegisteredMeanwhile extends Error {
+  constructor(readonly found: Found) {
+    super('registered meanwhile');
+  }
+}
+
+/** This very certificate is registered already: nothing changes, nobody is told again. */
+const unchanged = (found: Found, certificate: StoredCertificate): RegisterIssuedResult => ({
+  ok: true,
+  changed: false,
+  ...found,
+  cycleId: null,
+  certificate,
+});
 
 const BYO_TO_OPS: Record<ByoCertificateReason, IssueReason> = {
   'renewal.byo_cn_mismatch': 'ops.cn_mismatch',
@@ -83,7 +105,7 @@ export async function registerIssuedCertificate(
   const bundle = parseCertificateBundle(input.pem);
   if (!bundle.ok) return { ok: false, reason: bundle.reason, params: bundle.params ?? {} };
   const leaf = bundle.value.leaf;
-  const chainPem = bundle.value.others.length > 0 ? bundle.value.others.map((c) => c.pem).join('') : null;
+  const chainPem = chainPemOf(bundle.value);
   const by = staffActorId(actor);
 
   try {
@@ -96,17 +118,8 @@ export async function registerIssuedCertificate(
       }
       const { contract, application } = context;
       const same = await tx.operations.registeredCertificate(contract.id, leaf.fingerprintSha256Hex);
-      if (same) {
-        return {
-          ok: true,
-          changed: false,
-          contractId: contract.id,
-          cn: contract.cn,
-          applicationId: application?.id ?? null,
-          cycleId: null,
-          certificate: same,
-        };
-      }
+      const found = { contractId: contract.id, cn: contract.cn, applicationId: application?.id ?? null };
+      if (same) return unchanged(found, same);
       // A proxy certificate answers an application; without an open one there is nothing to complete.
       if (contract.category === 'proxy' && !application) {
         throw new Refused('ops.no_open_application', { cn: contract.cn });
@@ -116,24 +129,21 @@ export async function registerIssuedCertificate(
       checkAnswers(context, leaf, now);
 
       const cycleId = application ? application.cycleId : context.openCycleId;
+      if (cycleId) {
+        // The cycle moves as the system: the staff are not the customer's group admins.
+        const moved = await tx.cycles.apply(
+          cycleId,
+          { type: 'registerRenewedCertificate', actor: { type: 'system', job: by } },
+          now,
+        );
+        if (!moved.ok) throw new Refused(moved.reason, (moved.params ?? {}) as Record<string, unknown>);
+      }
       const stored = await storeRenewedCertificate(tx, {
         cycleId,
-        // The cycle moves as the system: the staff are not the customer's group admins.
-        cycleActor: { type: 'system', job: by },
-        certificate: {
+        certificate: newCertificateOf(leaf, {
           contractId: contract.id,
           applicationId: application?.id ?? null,
-          pem: leaf.pem,
           chainPem,
-          serial: leaf.serialNumber,
-          subject: leaf.subject,
-          subjectCn: leaf.commonName,
-          sans: leaf.dnsNames,
-          issuer: leaf.issuer,
-          notBefore: leaf.notBefore,
-          notAfter: leaf.notAfter,
-          sha256: leaf.fingerprintSha256Hex,
-          publicKeySha256: leaf.publicKey.spkiSha256,
           contractPeriodEnd: contractPeriodEndOfIssued({
             category: contract.category,
             ca: contract.ca,
@@ -144,12 +154,13 @@ export async function registerIssuedCertificate(
             issued: leaf,
           }),
           registeredBy: by,
-          registeredAt: now,
-        },
+          now,
+        }),
         now,
         settings: input.settings,
       });
-      if (!stored.ok) throw new Refused(stored.reason, stored.params);
+      // Registered by someone else since the look above: nothing of ours stays, as if it had been found.
+      if (!stored) throw new RegisteredMeanwhile(found);
       if (application) {
         const issued = advanceProgress(application.progress, {
           type: 'issue',
@@ -180,23 +191,20 @@ export async function registerIssuedCertificate(
     });
   } catch (error) {
     if (error instanceof Refused) return { ok: false, reason: error.reason, params: error.params };
+    if (error instanceof RegisteredMeanwhile) {
+      const same = await ports.store.operations.registeredCertificate(
+        error.found.contractId,
+        leaf.fingerprintSha256Hex,
+      );
+      if (same) return unchanged(error.found, same);
+    }
     throw error;
   }
 }
 
 /** R-CHANGE-3 (CN, unexpired, newer than the current certificate) and the CSR's public key; throws the refusal. */
 function checkAnswers(context: IssueContext, leaf: CertificateFacts, now: Date): void {
-  const accepted = checkByoCertificate({
-    contractCn: context.contract.cn,
-    certificate: {
-      subjectCn: leaf.commonName,
-      sans: leaf.dnsNames,
-      notBefore: leaf.notBefore,
-      notAfter: leaf.notAfter,
-    },
-    current: context.current,
-    now,
-  });
+  const accepted = checkRenewedLeaf(leaf, { cn: context.contract.cn, current: context.current }, now);
   if (!accepted.ok) throw new Refused(BYO_TO_OPS[accepted.reason], accepted.params ?? {});
   const csrPem = context.application?.csrPem;
   if (!csrPem) return;
@@ -207,55 +215,4 @@ function checkAnswers(context: IssueContext, leaf: CertificateFacts, now: Date):
     certificatePublicKeySha256: leaf.publicKey.spkiSha256,
   });
   if (!answers.ok) throw new Refused(answers.reason, answers.params ?? {});
-}
-
-type RenewalTx = Parameters<Parameters<OperationsPorts['store']['transaction']>[0]>[0];
-
-/**
- * The core every registration of a renewed certificate shares (the staff's, and the BYO customer's):
- * in the caller's transaction, the cycle completes (`registerRenewedCertificate`, refused when the
- * state machine says no: then the caller rolls back), the certificate is stored and audited, and the
- * next cycle is planned from it.
- */
-export async function storeRenewedCertificate(
-  tx: RenewalTx,
-  input: {
-    readonly cycleId: string | null;
-    readonly cycleActor: Actor;
-    readonly certificate: IssuedCertificate;
-    readonly now: Date;
-    readonly settings?: NoticeSettings | undefined;
-  },
-): Promise<{ readonly ok: true; readonly id: string } | OpsRefusal<IssueReason>> {
-  const { cycleId, certificate, now } = input;
-  if (cycleId) {
-    const moved = await tx.cycles.apply(
-      cycleId,
-      { type: 'registerRenewedCertificate', actor: input.cycleActor },
-      now,
-    );
-    if (!moved.ok) {
-      return { ok: false, reason: moved.reason, params: (moved.params ?? {}) as Record<string, unknown> };
-    }
-  }
-  const stored = await tx.operations.insertCertificate(certificate);
-  await tx.audit.record({
-    actor: certificate.registeredBy,
-    action: 'certificate.registered',
-    at: now,
-    contractId: certificate.contractId,
-    cycleId,
-    after: {
-      certificateId: stored.id,
-      applicationId: certificate.applicationId,
-      sha256: certificate.sha256,
-      notAfter: certificate.notAfter.toISOString(),
-    },
-  });
-  await tx.planning.planRenewals([certificate.contractId], {
-    now,
-    actor: certificate.registeredBy,
-    ...(input.settings ? { settings: input.settings } : {}),
-  });
-  return { ok: true, id: stored.id };
 }

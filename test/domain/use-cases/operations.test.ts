@@ -330,6 +330,63 @@ describe('register the issued certificate', () => {
     expect(cycleId).not.toBeNull();
     expect(enqueued[0]?.payload).toMatchObject({ cycleId });
   });
+
+  it('the same certificate registered twice at once (the CLI and the modal): one row, one change, the other told it is there', async () => {
+    const cn = 'byo.example.jp';
+    const contractId = await contractIdOf(cn);
+    const next = await makeCertificate({
+      cn,
+      sans: [cn],
+      notBefore: new Date(NOW.getTime() - DAY),
+      notAfter: new Date(NOW.getTime() + 600 * DAY),
+    });
+    const before = (await messagesAbout({ contractId })).length;
+    const register = (actor: StaffActor) =>
+      registerIssuedCertificate(ports(), { actor, target: { cn }, pem: next.pem, now: NOW });
+    const results = await Promise.all([register({ kind: 'cli' }), register(STAFF)]);
+    expect(results.map((r) => r.ok && r.changed).sort()).toEqual([false, true]);
+    const rows = await db()
+      .select({ id: certificates.id })
+      .from(certificates)
+      .where(eq(certificates.sha256, next.fingerprintSha256Hex));
+    expect(rows).toHaveLength(1);
+    for (const r of results) expect(r).toMatchObject({ ok: true, certificate: { id: rows[0]?.id } });
+    expect((await messagesAbout({ contractId })).length - before).toBe(1);
+
+    // Registered by the other after this one looked (its reads are made to miss the other's row: not
+    // there, not current): the insert finds it, the cycle's move is rolled back, and the answer is the
+    // same "it is there".
+    const real = store();
+    const blind: typeof real = {
+      ...real,
+      transaction: (work) =>
+        real.transaction((tx) =>
+          work({
+            ...tx,
+            operations: {
+              ...tx.operations,
+              registeredCertificate: async () => null,
+              issueContext: async (target) => {
+                const context = await tx.operations.issueContext(target);
+                return context && { ...context, current: null };
+              },
+            },
+          }),
+        ),
+    };
+    const messages = await allMessages();
+    const late = await registerIssuedCertificate(
+      { store: blind },
+      {
+        actor: STAFF,
+        target: { cn },
+        pem: next.pem,
+        now: NOW,
+      },
+    );
+    expect(late).toMatchObject({ ok: true, changed: false, certificate: { id: rows[0]?.id } });
+    expect(await allMessages()).toBe(messages);
+  });
 });
 
 describe('reject', () => {
