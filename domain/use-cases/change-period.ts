@@ -1,13 +1,13 @@
 import type { DecisionContext, Refused } from '../ports/decisions.ts';
 import type { PeriodMonths } from '../rules/contract-terms.ts';
-import { applyCycleCommand, type CycleCommand, type RenewalCycle } from '../rules/renewal-cycle.ts';
+import type { CycleCommand, RenewalCycle } from '../rules/renewal-cycle.ts';
 import {
   type DecisionInput,
   type DecisionPorts,
   loadDecision,
+  moveLockedCycle,
   precheck,
   productOf,
-  refusalOf,
   refuse,
 } from './decision-steps.ts';
 
@@ -53,23 +53,16 @@ export async function changePeriod(
     return { ok: true, cycle: context.cycle, period, changed: false, contract: context.contract };
 
   return ports.store.transaction(async (tx): Promise<ChangePeriodResult> => {
-    const cycle = await tx.cycles.find(context.cycle.id, { lock: true });
-    if (!cycle) return { ok: false, reason: 'decision.contract_gone' };
-    const moved = applyCycleCommand(cycle, command, now);
-    if (!moved.ok) {
-      return refuse(
-        tx,
-        { action: 'changePeriod', input, cycle },
-        refusalOf(moved.reason, moved.params, context, cycle),
-      );
-    }
-    if (!moved.value.changed) return { ok: true, cycle, period, changed: false, contract: context.contract };
-    await tx.cycles.save(cycle.version, moved.value);
+    const step = await moveLockedCycle(tx, { action: 'changePeriod', input, context }, command);
+    if (!step.ok) return step;
+    const { before: cycle, moved } = step;
+    if (!moved.changed) return { ok: true, cycle, period, changed: false, contract: context.contract };
+    await tx.cycles.save(cycle.version, moved);
     await tx.messages.enqueue({
       kind: 'notice_refresh',
       cycleId: cycle.id,
       reply: { kind: 'period_changed', by: userId, at: now.toISOString(), periodMonths: period },
     });
-    return { ok: true, cycle: moved.value.cycle, period, changed: true, contract: context.contract };
+    return { ok: true, cycle: moved.cycle, period, changed: true, contract: context.contract };
   });
 }

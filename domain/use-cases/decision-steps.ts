@@ -12,6 +12,7 @@ import {
   type CycleCommand,
   type CycleReason,
   type RenewalCycle,
+  type Transition,
 } from '../rules/renewal-cycle.ts';
 
 export type DecisionStore = Store<CommonRepositories & DecisionRepositories & MessageRepositories>;
@@ -131,6 +132,30 @@ export async function refuse(
     detail: { command: about.action, reason: refusal.reason },
   });
   return { ok: false, ...refusal };
+}
+
+/**
+ * In the decision's transaction: the cycle locked (two admins, two replicas or a retry run one after
+ * the other; the second sees the first) and the command applied to it as it is now. A refusal is
+ * recorded and returned; `before` is the cycle as read, the version `tx.cycles.save` needs.
+ */
+export async function moveLockedCycle(
+  tx: Pick<CommonRepositories, 'cycles' | 'audit'>,
+  about: { readonly action: string; readonly input: DecisionInput; readonly context: DecisionContext },
+  command: CycleCommand,
+): Promise<{ readonly ok: true; readonly before: RenewalCycle; readonly moved: Transition } | Refused> {
+  const { action, input, context } = about;
+  const before = await tx.cycles.find(context.cycle.id, { lock: true });
+  if (!before) return { ok: false, reason: 'decision.contract_gone' };
+  const moved = applyCycleCommand(before, command, input.now);
+  if (!moved.ok) {
+    return refuse(
+      tx,
+      { action, input, cycle: before },
+      refusalOf(moved.reason, moved.params, context, before),
+    );
+  }
+  return { ok: true, before, moved: moved.value };
 }
 
 /** Thrown inside a transaction to roll it back when someone else decided first (a lost race). */

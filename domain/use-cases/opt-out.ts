@@ -1,6 +1,6 @@
 import type { DecisionContext, Refused } from '../ports/decisions.ts';
-import { applyCycleCommand, type RenewalCycle } from '../rules/renewal-cycle.ts';
-import { type DecisionInput, type DecisionPorts, loadDecision, refusalOf, refuse } from './decision-steps.ts';
+import type { RenewalCycle } from '../rules/renewal-cycle.ts';
+import { type DecisionInput, type DecisionPorts, loadDecision, moveLockedCycle } from './decision-steps.ts';
 
 export type OptOutResult =
   | { readonly ok: true; readonly cycle: RenewalCycle; readonly contract: DecisionContext['contract'] }
@@ -19,20 +19,12 @@ export async function optOut(ports: DecisionPorts, input: DecisionInput): Promis
   const { context, actor } = loaded;
 
   return ports.store.transaction(async (tx): Promise<OptOutResult> => {
-    // Locked: two admins, two replicas or a retry run one after the other; the second sees the first.
-    const cycle = await tx.cycles.find(context.cycle.id, { lock: true });
-    if (!cycle) return { ok: false, reason: 'decision.contract_gone' };
-    const moved = applyCycleCommand(cycle, { type: 'optOut', actor }, now);
-    if (!moved.ok) {
-      return refuse(
-        tx,
-        { action: 'optOut', input, cycle },
-        refusalOf(moved.reason, moved.params, context, cycle),
-      );
-    }
-    if (!moved.value.changed) return { ok: false, reason: 'cycle.already_decided', cycle };
-    await tx.cycles.save(cycle.version, moved.value);
-    const after = moved.value.cycle;
+    const step = await moveLockedCycle(tx, { action: 'optOut', input, context }, { type: 'optOut', actor });
+    if (!step.ok) return step;
+    const { before: cycle, moved } = step;
+    if (!moved.changed) return { ok: false, reason: 'cycle.already_decided', cycle };
+    await tx.cycles.save(cycle.version, moved);
+    const after = moved.cycle;
     await tx.handover.enqueue({
       kind: 'opt_out',
       contractId: cycle.contractId,

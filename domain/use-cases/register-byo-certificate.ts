@@ -1,14 +1,14 @@
 import type { DecisionContext, Refused } from '../ports/decisions.ts';
 import type { NoticeSettings } from '../rules/notice-schedule.ts';
-import { applyCycleCommand, type RenewalCycle } from '../rules/renewal-cycle.ts';
+import type { RenewalCycle } from '../rules/renewal-cycle.ts';
 import {
   DecidedMeanwhile,
   type DecisionInput,
   type DecisionPorts,
   decidedMeanwhile,
   loadDecision,
+  moveLockedCycle,
   precheck,
-  refusalOf,
   refuse,
 } from './decision-steps.ts';
 import {
@@ -64,18 +64,11 @@ export async function registerByoCertificate(
 
   try {
     return await ports.store.transaction(async (tx): Promise<RegisterByoResult> => {
-      const cycle = await tx.cycles.find(context.cycle.id, { lock: true });
-      if (!cycle) return { ok: false, reason: 'decision.contract_gone' };
-      const moved = applyCycleCommand(cycle, { type: 'registerRenewedCertificate', actor }, now);
-      if (!moved.ok) {
-        return refuse(
-          tx,
-          { action: ACTION, input, cycle },
-          refusalOf(moved.reason, moved.params, context, cycle),
-        );
-      }
-      if (!moved.value.changed) return { ok: false, reason: 'cycle.already_decided', cycle };
-      await tx.cycles.save(cycle.version, moved.value);
+      const step = await moveLockedCycle(tx, { action: ACTION, input, context }, { type: ACTION, actor });
+      if (!step.ok) return step;
+      const { before: cycle, moved } = step;
+      if (!moved.changed) return { ok: false, reason: 'cycle.already_decided', cycle };
+      await tx.cycles.save(cycle.version, moved);
       const stored = await storeRenewedCertificate(tx, {
         cycleId: cycle.id,
         certificate: newCertificateOf(leaf, {
@@ -110,7 +103,7 @@ export async function registerByoCertificate(
       });
       return {
         ok: true,
-        cycle: moved.value.cycle,
+        cycle: moved.cycle,
         contract: context.contract,
         certificate: { id: stored.id, notAfter: leaf.notAfter, sansChanged: acceptance.sansChanged },
       };

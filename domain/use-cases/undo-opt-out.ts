@@ -1,6 +1,6 @@
 import type { DecisionContext, Refused } from '../ports/decisions.ts';
-import { applyCycleCommand, type RenewalCycle } from '../rules/renewal-cycle.ts';
-import { type DecisionInput, type DecisionPorts, loadDecision, refusalOf, refuse } from './decision-steps.ts';
+import type { RenewalCycle } from '../rules/renewal-cycle.ts';
+import { type DecisionInput, type DecisionPorts, loadDecision, moveLockedCycle } from './decision-steps.ts';
 
 export type UndoOptOutResult =
   /** `changed: false`: someone undid it a moment earlier: the same outcome, nothing written. */
@@ -24,18 +24,15 @@ export async function undoOptOut(ports: DecisionPorts, input: DecisionInput): Pr
   const { context, actor } = loaded;
 
   return ports.store.transaction(async (tx): Promise<UndoOptOutResult> => {
-    const cycle = await tx.cycles.find(context.cycle.id, { lock: true });
-    if (!cycle) return { ok: false, reason: 'decision.contract_gone' };
-    const moved = applyCycleCommand(cycle, { type: 'undoOptOut', actor }, now);
-    if (!moved.ok) {
-      return refuse(
-        tx,
-        { action: 'undoOptOut', input, cycle },
-        refusalOf(moved.reason, moved.params, context, cycle),
-      );
-    }
-    if (!moved.value.changed) return { ok: true, cycle, changed: false, contract: context.contract };
-    await tx.cycles.save(cycle.version, moved.value);
+    const step = await moveLockedCycle(
+      tx,
+      { action: 'undoOptOut', input, context },
+      { type: 'undoOptOut', actor },
+    );
+    if (!step.ok) return step;
+    const { before: cycle, moved } = step;
+    if (!moved.changed) return { ok: true, cycle, changed: false, contract: context.contract };
+    await tx.cycles.save(cycle.version, moved);
     await tx.handover.enqueue({
       kind: 'opt_out_undone',
       contractId: cycle.contractId,
@@ -49,6 +46,6 @@ export async function undoOptOut(ports: DecisionPorts, input: DecisionInput): Pr
       cycleId: cycle.id,
       reply: { kind: 'opt_out_undone', by: userId, at: now.toISOString() },
     });
-    return { ok: true, cycle: moved.value.cycle, changed: true, contract: context.contract };
+    return { ok: true, cycle: moved.cycle, changed: true, contract: context.contract };
   });
 }
