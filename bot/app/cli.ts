@@ -1,19 +1,10 @@
 import { parseArgs } from 'node:util';
-import { formatInTimeZone } from 'date-fns-tz';
-import { z } from 'zod';
-import { importData } from '../../db/import/import-data.ts';
-import { formatImportProblems } from '../../db/import/import-report.ts';
-import { readImportFile } from '../../db/import/read-import-file.ts';
-import { connect } from '../../db/server/connection.ts';
-import { DataDirBusyError } from '../../db/server/data-dir-lock.ts';
-import { DatabaseStartError, openDatabaseForCommand } from '../../db/server/database-server.ts';
-import { EmbeddedPostgresError } from '../../db/server/embedded-postgres.ts';
-import { listNotices, requeueFailedNotices } from '../../db/stores/notices-outbox.ts';
-import { DEFAULT_NOTICE_SETTINGS, type NoticeStatus } from '../../domain/index.ts';
+import type { NoticeStatus } from '../../domain/rules/cycle-vocabulary.ts';
 import packageJson from '../../package.json' with { type: 'json' };
-import { loadConfig } from './config.ts';
-import { main } from './main.ts';
-import { certificateAdd } from './ops-certificate-add.ts';
+
+// What a command runs is loaded when it runs: `kigen --version` and `--help` answer at once, without
+// the bot, the database clients and their libraries (seconds and a few hundred MB under tsx).
+const runners = () => import('./cli-runners.ts');
 
 type Flags = Readonly<Record<string, boolean | undefined>>;
 type Parsed = { readonly flags: Flags; readonly positionals: readonly string[] };
@@ -81,9 +72,7 @@ const certificateAddCommand: Command = {
     if (file === undefined) return { usageError: 'missing FILE.pem' };
     const extra = unexpected(positionals, 2);
     if (extra) return extra;
-    const config = loadConfig(env);
-    if (!config.ok) return withDatabase(env, async () => 2);
-    return withDatabase(env, (url) => certificateAdd(url, { cn, file, config: config.value }));
+    return (await runners()).addCertificate(env, cn, file);
   },
 };
 
@@ -97,7 +86,7 @@ const COMMANDS: readonly Command[] = [
       'without Slack credentials), /healthz and /metrics. Settings come from the environment (README,\n' +
       '"Configuration").',
     options: {},
-    run: async ({ positionals }, env) => unexpected(positionals, 0) ?? main(env),
+    run: async ({ positionals }, env) => unexpected(positionals, 0) ?? (await import('./main.ts')).main(env),
   },
   {
     name: 'import',
@@ -111,7 +100,7 @@ const COMMANDS: readonly Command[] = [
     run: async ({ positionals }, env) => {
       const [file] = positionals;
       if (file === undefined) return { usageError: 'missing FILE' };
-      return unexpected(positionals, 1) ?? withDatabase(env, (url) => importFile(url, file, env));
+      return unexpected(positionals, 1) ?? (await runners()).importFile(env, file);
     },
   },
   {
@@ -120,12 +109,7 @@ const COMMANDS: readonly Command[] = [
     summary: 'apply the database migrations and exit',
     description: 'Apply the database migrations and exit (kigen start does this too).',
     options: {},
-    run: async ({ positionals }, env) =>
-      unexpected(positionals, 0) ??
-      withDatabase(env, async () => {
-        process.stdout.write('Migrations applied.\n');
-        return 0;
-      }),
+    run: async ({ positionals }, env) => unexpected(positionals, 0) ?? (await runners()).migrate(env),
   },
   {
     name: 'notices',
@@ -148,10 +132,7 @@ const COMMANDS: readonly Command[] = [
       const which = oneOf(flags, ['failed', 'pending', 'all']);
       if (isUsageError(which)) return which;
       const statuses = NOTICE_STATUSES[which ?? 'default'];
-      return (
-        unexpected(positionals, 0) ??
-        withDatabase(env, (url) => printNotices(url, statuses, Boolean(flags.json)))
-      );
+      return unexpected(positionals, 0) ?? (await runners()).printNotices(env, statuses, Boolean(flags.json));
     },
   },
   {
@@ -171,13 +152,7 @@ const COMMANDS: readonly Command[] = [
       if (id === undefined && !flags['all-failed']) return { usageError: 'missing ID (or --all-failed)' };
       const extra = unexpected(positionals, 1);
       if (extra) return extra;
-      if (id !== undefined && !z.guid().safeParse(id).success) {
-        process.stderr.write(
-          `kigen notices retry: '${id}' is not a notice id (a UUID, as kigen notices --json prints it)\n`,
-        );
-        return 1;
-      }
-      return withDatabase(env, (url) => retryNotices(url, id === undefined ? 'all-failed' : { id }));
+      return (await runners()).retryNotices(env, id === undefined ? 'all-failed' : { id });
     },
   },
   certificateAddCommand,
@@ -338,128 +313,4 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   }
   const outcome = await command.run(parsed, env);
   return isUsageError(outcome) ? usageError(command, outcome.usageError) : outcome;
-}
-
-async function withDatabase(env: NodeJS.ProcessEnv, work: (url: string) => Promise<number>): Promise<number> {
-  const config = loadConfig(env);
-  if (!config.ok) {
-    for (const p of config.problems) process.stderr.write(`kigen: configuration: ${p}\n`);
-    return 2;
-  }
-  let server: Awaited<ReturnType<typeof openDatabaseForCommand>>;
-  try {
-    server = await openDatabaseForCommand(config.value);
-  } catch (error) {
-    if (
-      error instanceof DatabaseStartError ||
-      error instanceof EmbeddedPostgresError ||
-      error instanceof DataDirBusyError
-    ) {
-      process.stderr.write(`kigen: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  }
-  try {
-    return await work(server.url);
-  } finally {
-    await server.shutdown();
-  }
-}
-
-async function importFile(url: string, file: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const source = await readImportFile(file);
-  const connection = connect(url, { max: 2 });
-  try {
-    const config = loadConfig(env);
-    const noticeSettings = config.ok ? config.value.notices : DEFAULT_NOTICE_SETTINGS;
-    const result = source.ok
-      ? await importData(connection.db, source.value, new Date(), { noticeSettings })
-      : source;
-    if (!result.ok) {
-      process.stderr.write(formatImportProblems(file, result.problems));
-      return 1;
-    }
-    const lines = Object.entries(result.value).map(
-      ([what, n]) => `  ${what}: ${n.created} created, ${n.updated} updated, ${n.unchanged} unchanged`,
-    );
-    process.stdout.write(`Imported ${file}:\n${lines.join('\n')}\n`);
-    return 0;
-  } finally {
-    await connection.close();
-  }
-}
-
-const NOTICE_LIMIT = 10_000;
-
-/** `kigen notices`: the outbox for operators (R-NOTICE-4), due instants in Japan time. */
-async function printNotices(
-  url: string,
-  statuses: readonly NoticeStatus[] | 'all',
-  json: boolean,
-): Promise<number> {
-  const connection = connect(url, { max: 1 });
-  try {
-    const rows = await listNotices(connection.db, { statuses, limit: NOTICE_LIMIT });
-    if (json) {
-      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      return 0;
-    }
-    const table = [
-      ['CN', 'kind', 'due (JST)', 'status', 'attempts', 'last error'],
-      ...rows.map((r) => [
-        r.cn,
-        r.kind,
-        formatInTimeZone(r.dueAt, 'Asia/Tokyo', 'yyyy-MM-dd HH:mm'),
-        r.status,
-        String(r.attempts),
-        r.lastError ?? (r.skipReason ? `(${r.skipReason})` : ''),
-      ]),
-    ];
-    const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length))) ?? [];
-    for (const row of table) {
-      process.stdout.write(
-        `${row
-          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-          .join('  ')
-          .trimEnd()}\n`,
-      );
-    }
-    process.stdout.write(
-      `${rows.length} notice(s)${rows.length === NOTICE_LIMIT ? ' (limit reached)' : ''}\n`,
-    );
-    return 0;
-  } finally {
-    await connection.close();
-  }
-}
-
-/** `kigen notices retry`: failed notices back to pending, recorded as the CLI's doing. */
-async function retryNotices(url: string, target: { id: string } | 'all-failed'): Promise<number> {
-  const connection = connect(url, { max: 1 });
-  try {
-    const outcome = await requeueFailedNotices(connection.db, { target, actor: 'cli', now: new Date() });
-    if (!outcome.ok) {
-      const id = target === 'all-failed' ? '' : target.id;
-      process.stderr.write(
-        outcome.reason === 'notice.not_found'
-          ? `kigen notices retry: no notice has the id ${id} (see kigen notices --all --json); nothing changed\n`
-          : `kigen notices retry: the notice ${id} (${outcome.params.cn}, ${outcome.params.kind}) is ` +
-              `${outcome.params.status}, not failed; nothing changed\n`,
-      );
-      return 1;
-    }
-    for (const n of outcome.requeued) {
-      process.stdout.write(`${n.cn}  ${n.kind}  (previous error: ${n.previousError ?? 'none'})\n`);
-    }
-    const count = outcome.requeued.length;
-    process.stdout.write(
-      count === 0
-        ? 'No failed notice: nothing requeued.\n'
-        : `${count} notice(s) requeued: pending and due now; the bot posts them at its next sweep.\n`,
-    );
-    return 0;
-  } finally {
-    await connection.close();
-  }
 }

@@ -7,6 +7,7 @@ import type {
   CsrMethod,
   CycleState,
   Locale,
+  PeriodMonths,
 } from '../../domain/index.ts';
 import type { HandoverChannel, HandoverEvent, HandoverKind } from '../../domain/ports/handover.ts';
 import type { Executor } from '../server/connection.ts';
@@ -40,7 +41,7 @@ export function toHandoverEvent(row: {
       category: c.category as Category,
       ca: (c.ca as Ca | null) ?? null,
       productId: str(c.productId),
-      periodMonths: (c.periodMonths as number | null) ?? null,
+      periodMonths: (c.periodMonths as PeriodMonths | null) ?? null,
       csrMethod: (c.csrMethod as CsrMethod | null) ?? null,
       wwwOption: c.wwwOption === true,
       linkedServices: (c.linkedServices as string[] | null) ?? [],

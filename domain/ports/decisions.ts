@@ -2,10 +2,8 @@ import type {
   Applicant,
   ApplicationKind,
   Ca,
-  Category,
   CsrMethod,
   Dn,
-  Locale,
   MemberRole,
   PeriodMonths,
 } from '../rules/contract-terms.ts';
@@ -15,26 +13,14 @@ import type { ByoCertificateReason } from '../rules/renewal-request.ts';
 import type { CertificateParseReason } from '../rules/x509/certificate.ts';
 import type { CsrCheckReason } from '../rules/x509/csr.ts';
 import type { KeyReason } from './keys.ts';
+import type { ContractFacts } from './read-models.ts';
 
 /** Everything a decision from a notice needs about its cycle, read at click or submit time. */
 export type DecisionContext = {
   readonly cycle: RenewalCycle;
   /** The cycle's parent message, once a notice was posted. */
   readonly parent: { readonly channel: string; readonly ts: string } | null;
-  readonly contract: {
-    readonly id: string;
-    readonly cn: string;
-    readonly category: Category;
-    readonly ca: Ca | null;
-    readonly productId: string | null;
-    readonly periodMonths: PeriodMonths | null;
-    readonly csrMethod: CsrMethod | null;
-    readonly wwwOption: boolean;
-    readonly linkedServices: readonly string[];
-    readonly slackChannelId: string;
-    readonly groupId: string;
-    readonly groupLocale: Locale | null;
-  };
+  readonly contract: ContractFacts;
   readonly groupAdmins: readonly string[];
   readonly serviceAdmins: readonly string[];
   /** The latest notice sent for the cycle (the parent re-renders as that notice would). */

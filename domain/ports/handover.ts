@@ -1,8 +1,8 @@
 import type { ApplicationProgress } from '../rules/application-progress.ts';
-import type { Applicant, ApplicationKind, Ca, Category, CsrMethod, Locale } from '../rules/contract-terms.ts';
+import type { Applicant, ApplicationKind, CsrMethod, Locale } from '../rules/contract-terms.ts';
 import type { CycleState } from '../rules/cycle-vocabulary.ts';
 import type { Claim } from './outbox.ts';
-import type { MessageLookup } from './read-models.ts';
+import type { ContractFacts, MessageLookup } from './read-models.ts';
 
 export type HandoverChannel = 'ops_channel' | 'webhook';
 export type HandoverKind = 'application' | 'opt_out' | 'opt_out_undone';
@@ -16,20 +16,21 @@ export type HandoverEvent = {
   readonly occurredAt: Date;
   /** Slack user id or 'system:<job>' of who caused the fact; null when unknown. */
   readonly actor: string | null;
-  readonly contract: {
-    readonly id: string;
-    readonly cn: string;
-    readonly category: Category;
-    readonly ca: Ca | null;
-    readonly productId: string | null;
-    readonly periodMonths: number | null;
-    readonly csrMethod: CsrMethod | null;
-    readonly wwwOption: boolean;
-    readonly linkedServices: readonly string[];
-    readonly slackChannelId: string;
-    readonly serviceGroup: string;
-    readonly locale: Locale | null;
-  };
+  /** The webhook's published shape: the contract's facts, its service group by name. */
+  readonly contract: Pick<
+    ContractFacts,
+    | 'id'
+    | 'cn'
+    | 'category'
+    | 'ca'
+    | 'productId'
+    | 'periodMonths'
+    | 'csrMethod'
+    | 'wwwOption'
+    | 'linkedServices'
+    | 'slackChannelId'
+    | 'locale'
+  > & { readonly serviceGroup: string };
   readonly cycle: {
     readonly id: string;
     readonly state: CycleState;

@@ -65,15 +65,10 @@ export type NoticeToDeliver = {
      */
     readonly late: NoticeLateness;
   };
-  readonly contract: {
-    readonly id: string;
-    readonly cn: string;
-    readonly category: Category;
-    readonly ca: Ca | null;
-    readonly productId: string | null;
-    readonly periodMonths: PeriodMonths | null;
-    readonly slackChannelId: string;
-  };
+  readonly contract: Pick<
+    ContractFacts,
+    'id' | 'cn' | 'category' | 'ca' | 'productId' | 'periodMonths' | 'slackChannelId'
+  >;
   readonly certificate: { readonly id: string; readonly notAfter: Date };
   /** Null for a re-issue notice, which belongs to no cycle (R-CABF-2). */
   readonly cycle: RenewalCycle | null;

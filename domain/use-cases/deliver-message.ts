@@ -4,6 +4,7 @@ import type { PostedMessage } from '../ports/read-models.ts';
 import type { Store } from '../ports/store.ts';
 import type { Locale } from '../rules/contract-terms.ts';
 import { noticeToDeliver } from './deliver-notice.ts';
+import { lookupUnanswered } from './look-before-writing.ts';
 
 export type DeliverMessagePorts = {
   readonly store: Store<MessageRepositories>;
@@ -55,15 +56,7 @@ export async function deliverMessage(
       until: now,
     });
     if (lookup.kind === 'found') return sent(lookup.message);
-    if (lookup.kind === 'unknown') {
-      return {
-        kind: 'retry',
-        error: `lookup: ${lookup.error}`,
-        uncertain: true,
-        retryAfterMs: lookup.retryAfterMs,
-        countsAsAttempt: false,
-      };
-    }
+    if (lookup.kind === 'unknown') return lookupUnanswered(lookup);
   }
   const posted = await ports.board.postReply(target, reply, {
     messageId: loaded.id,

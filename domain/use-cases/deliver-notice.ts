@@ -9,6 +9,7 @@ import { type NoticeLateness, noticeRelevance } from '../rules/notice-relevance.
 import type { RenewalCycle } from '../rules/renewal-cycle.ts';
 import { autoRenewAtDataDeadline } from './auto-renew.ts';
 import { closeExpiredCycle } from './close-expired-cycle.ts';
+import { lookupUnanswered } from './look-before-writing.ts';
 
 export type DeliverNoticePorts = {
   readonly store: Store<CommonRepositories & NoticeRepositories & ApplicationRepositories>;
@@ -86,16 +87,7 @@ async function deliverInContext(
       signal,
     );
     if (lookup.kind === 'found') return recordSent(ports, claim, context, lookup.message, now);
-    // Never "not there" when it could not look: wait and look again, not counted against the notice.
-    if (lookup.kind === 'unknown') {
-      return {
-        kind: 'retry',
-        error: `lookup: ${lookup.error}`,
-        uncertain: true,
-        retryAfterMs: lookup.retryAfterMs,
-        countsAsAttempt: false,
-      };
-    }
+    if (lookup.kind === 'unknown') return lookupUnanswered(lookup);
   }
 
   const relevance = noticeRelevance({

@@ -1,6 +1,7 @@
 import type { HandoverRepositories, HandoverResult, HandoverWebhook, OpsBoard } from '../ports/handover.ts';
 import type { Claim, Outcome } from '../ports/outbox.ts';
 import type { Store } from '../ports/store.ts';
+import { lookupUnanswered } from './look-before-writing.ts';
 
 export type HandOverPorts = {
   readonly store: Store<HandoverRepositories>;
@@ -35,15 +36,7 @@ export async function handOverEvent(
   if (claim.uncertainSince) {
     const lookup = await ports.ops.findPosted(delivery.event, { since: claim.uncertainSince, until: at.now });
     if (lookup.kind === 'found') return record(lookup.message);
-    if (lookup.kind === 'unknown') {
-      return {
-        kind: 'retry',
-        error: `lookup: ${lookup.error}`,
-        uncertain: true,
-        retryAfterMs: lookup.retryAfterMs,
-        countsAsAttempt: false,
-      };
-    }
+    if (lookup.kind === 'unknown') return lookupUnanswered(lookup);
   }
   return outcomeOf(await ports.ops.post(delivery), record);
 }
