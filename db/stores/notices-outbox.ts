@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { NoticeKind, NoticeStatus } from '../../domain/index.ts';
 import type { NoticeContext } from '../../domain/ports/notices.ts';
 import type { Claim } from '../../domain/ports/outbox.ts';
-import type { PostedMessage, Recipients } from '../../domain/ports/read-models.ts';
+import type { PostedMessage } from '../../domain/ports/read-models.ts';
 import type { Executor } from '../server/connection.ts';
 import { CONTRACT_FACTS_COLUMNS, toContractFacts } from './contract-facts.ts';
 import { stillOurs } from './outbox-queues.ts';
@@ -35,13 +35,41 @@ export async function countDueNotices(ex: Executor, now: Date): Promise<number> 
   return rows[0]?.n ?? 0;
 }
 
-/** Reads the contexts of notices, with recipients by role (R-NOTICE-3). */
-export async function loadNoticeContexts(ex: Executor, ids: readonly string[]): Promise<NoticeContext[]> {
+/** The announcement kinds in the order they fall due, as a text[] for the queries below. */
+const kindsArray = (kinds: readonly NoticeKind[]) =>
+  sql`array(select value from jsonb_array_elements_text(${JSON.stringify(kinds)}::jsonb))`;
+
+/**
+ * R-NOTICE-4, R-NOTICE-1: the announcement n is superseded when a later announcement of its cycle
+ * (`kinds` in the order they fall due) is also due at `now`, whatever its status (pending, waiting for
+ * a retry, claimed, sent or skipped) except 'failed': a failed one never silences an earlier one.
+ */
+const laterAnnouncementDue = (now: Date, kinds: readonly NoticeKind[]) => sql`(
+  n.cycle_id is not null and n.kind = any(${kindsArray(kinds)})
+  and exists (
+    select 1 from notices o
+     where o.cycle_id = n.cycle_id and o.id <> n.id and o.kind = any(${kindsArray(kinds)})
+       and o.status <> 'failed' and o.due_at <= ${now.toISOString()}::timestamptz
+       and (o.due_at, array_position(${kindsArray(kinds)}, o.kind))
+         > (n.due_at, array_position(${kindsArray(kinds)}, n.kind))))`;
+
+/**
+ * Reads the contexts of notices in one query, with recipients by role (R-NOTICE-3) and, given `at`,
+ * whether a later announcement supersedes each (false without `at`: a re-rendered notice).
+ */
+export async function loadNoticeContexts(
+  ex: Executor,
+  ids: readonly string[],
+  at?: { readonly now: Date; readonly kinds: readonly NoticeKind[] },
+): Promise<NoticeContext[]> {
   if (ids.length === 0) return [];
   const rows = (await ex.execute(sql`
     select n.id, n.kind, n.status, n.due_at, n.created_at, n.attempts, ${CONTRACT_FACTS_COLUMNS},
            k.id as certificate_id, k.not_after,
-           case when r.id is null then null else to_jsonb(r) end as cycle
+           case when r.id is null then null else to_jsonb(r) end as cycle,
+           (select coalesce(json_agg(json_build_array(m.slack_user_id, m.role) order by m.slack_user_id), '[]')
+              from members m where m.service_group_id = c.service_group_id) as members,
+           ${at ? laterAnnouncementDue(at.now, at.kinds) : sql`false`} as later_due
       from notices n
       join contracts c on c.id = n.contract_id
       join certificates k on k.id = n.certificate_id
@@ -50,13 +78,10 @@ export async function loadNoticeContexts(ex: Executor, ids: readonly string[]): 
      where n.id in ${idList(ids)}
      order by n.due_at
   `)) as unknown as Record<string, unknown>[];
-  const recipients = await recipientsOf(
-    ex,
-    rows.map((r) => r.contract_service_group_id as string),
-  );
   return rows.map((r) => {
     const contract = toContractFacts(r);
     const cycle = r.cycle ? fromRaw(r.cycle as Record<string, unknown>) : null;
+    const members = (r.members as [string, string][] | null) ?? [];
     return {
       id: r.id as string,
       kind: r.kind as NoticeKind,
@@ -69,55 +94,13 @@ export async function loadNoticeContexts(ex: Executor, ids: readonly string[]): 
       cycle: cycle ? toRenewalCycle(cycle, contract.category) : null,
       thread:
         cycle?.slackChannelId && cycle.slackTs ? { channel: cycle.slackChannelId, ts: cycle.slackTs } : null,
-      recipients: recipients.get(contract.serviceGroupId) ?? { groupAdmins: [], serviceAdmins: [] },
+      recipients: {
+        groupAdmins: members.filter(([, role]) => role === 'group_admin').map(([user]) => user),
+        serviceAdmins: members.filter(([, role]) => role !== 'group_admin').map(([user]) => user),
+      },
+      laterAnnouncementDue: r.later_due === true,
     };
   });
-}
-
-/** R-NOTICE-3: the members of service groups by role, in one query. */
-export async function recipientsOf(
-  ex: Executor,
-  groupIds: readonly string[],
-): Promise<Map<string, Recipients>> {
-  const byGroup = new Map<string, { groupAdmins: string[]; serviceAdmins: string[] }>();
-  if (groupIds.length === 0) return byGroup;
-  const memberRows = (await ex.execute(sql`
-    select service_group_id, slack_user_id, role from members
-     where service_group_id in ${idList([...new Set(groupIds)])}
-     order by slack_user_id
-  `)) as unknown as { service_group_id: string; slack_user_id: string; role: string }[];
-  for (const m of memberRows) {
-    const entry = byGroup.get(m.service_group_id) ?? { groupAdmins: [], serviceAdmins: [] };
-    (m.role === 'group_admin' ? entry.groupAdmins : entry.serviceAdmins).push(m.slack_user_id);
-    byGroup.set(m.service_group_id, entry);
-  }
-  return byGroup;
-}
-
-/**
- * R-NOTICE-4, R-NOTICE-1: of these notices, the announcements (`kinds`, in the order they fall due)
- * of which a later announcement of the same cycle is also due at `now`: superseded, only the latest
- * is posted. One query per batch. A later announcement counts whatever its status (pending, waiting
- * for a retry, claimed, sent or skipped), except 'failed': a failed one never silences an earlier one.
- */
-export async function withLaterAnnouncementDue(
-  ex: Executor,
-  ids: readonly string[],
-  options: { now: Date; kinds: readonly NoticeKind[] },
-): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const kinds = sql`(select array_agg(value) from jsonb_array_elements_text(${JSON.stringify(options.kinds)}::jsonb))`;
-  const rows = (await ex.execute(sql`
-    with k as (select ${kinds} as kinds)
-    select n.id from notices n, k
-     where n.id in ${idList(ids)} and n.cycle_id is not null and n.kind = any(k.kinds)
-       and exists (
-         select 1 from notices o
-          where o.cycle_id = n.cycle_id and o.id <> n.id and o.kind = any(k.kinds)
-            and o.status <> 'failed' and o.due_at <= ${options.now.toISOString()}::timestamptz
-            and (o.due_at, array_position(k.kinds, o.kind)) > (n.due_at, array_position(k.kinds, n.kind)))
-  `)) as unknown as { id: string }[];
-  return new Set(rows.map((r) => r.id));
 }
 
 /** Records the posted message, only while the claim is still ours. */

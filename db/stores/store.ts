@@ -12,13 +12,7 @@ import { enqueueHandover } from './handover-enqueue.ts';
 import { loadHandoverDelivery, markHandoverDelivered } from './handover-repository.ts';
 import { lookupRepository } from './lookup-repository.ts';
 import { messageRepository } from './message-repository.ts';
-import {
-  loadNoticeContexts,
-  markSent,
-  selectDueNotices,
-  setCycleParentMessage,
-  withLaterAnnouncementDue,
-} from './notices-outbox.ts';
+import { loadNoticeContexts, markSent, selectDueNotices, setCycleParentMessage } from './notices-outbox.ts';
 import { operationsRepository } from './operations-repository.ts';
 import { findCycle, recordAudit, saveTransition, updateCycle } from './renewal-cycles.ts';
 import { contractsMissingPlan, planRenewals } from './renewal-planning.ts';
@@ -64,13 +58,8 @@ function repositoriesOn(ex: Executor, options: StoreOptions, enqueued: () => voi
       },
     },
     notices: {
-      async context(noticeId) {
-        return (await loadNoticeContexts(ex, [noticeId]))[0] ?? null;
-      },
-      async laterAnnouncementDue(noticeId, now) {
-        return (await withLaterAnnouncementDue(ex, [noticeId], { now, kinds: ANNOUNCEMENT_KINDS })).has(
-          noticeId,
-        );
+      async context(noticeId, now) {
+        return (await loadNoticeContexts(ex, [noticeId], { now, kinds: ANNOUNCEMENT_KINDS }))[0] ?? null;
       },
       markSent: (claim, sent) => markSent(ex, claim, sent),
       dueIds: (now, limit) => selectDueNotices(ex, { now, limit }),

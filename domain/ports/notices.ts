@@ -102,6 +102,12 @@ export type NoticeContext = {
   /** The cycle's parent message, once its first notice was posted. */
   readonly thread: PostedMessage | null;
   readonly recipients: Recipients;
+  /**
+   * R-NOTICE-4, R-NOTICE-1: a later announcement of the same cycle is also due at the time the
+   * context was read (pending, waiting for a retry, claimed, sent or skipped — not failed): this one
+   * is superseded.
+   */
+  readonly laterAnnouncementDue: boolean;
 };
 
 /** What an auto-renewal applied (R-AUTO-2, R-AUTO-3), shown in the data-deadline notice. */
@@ -109,12 +115,8 @@ export type AutoRenewalSummary = NonNullable<NoticeToDeliver['autoRenewal']>;
 
 export type NoticeRepositories = {
   readonly notices: {
-    context(noticeId: string): Promise<NoticeContext | null>;
-    /**
-     * R-NOTICE-4, R-NOTICE-1: whether a later announcement of the same cycle is also due at `now`
-     * (pending, waiting for a retry, claimed, sent or skipped — not failed): this one is superseded.
-     */
-    laterAnnouncementDue(noticeId: string, now: Date): Promise<boolean>;
+    /** The notice as it is at `now`, in one query. */
+    context(noticeId: string, now: Date): Promise<NoticeContext | null>;
     /** Records the posted message, only while the claim is still ours. */
     markSent(
       claim: Claim,

@@ -6,7 +6,7 @@ import type { PostedMessage } from '../ports/read-models.ts';
 import type { CommonRepositories, Store } from '../ports/store.ts';
 import type { Locale } from '../rules/contract-terms.ts';
 import { type NoticeLateness, noticeRelevance } from '../rules/notice-relevance.ts';
-import type { RenewalCycle } from '../rules/renewal-cycle.ts';
+import { applyCycleCommand, type RenewalCycle } from '../rules/renewal-cycle.ts';
 import { autoRenewAtDataDeadline } from './auto-renew.ts';
 import { closeExpiredCycle } from './close-expired-cycle.ts';
 import { lookupUnanswered } from './look-before-writing.ts';
@@ -56,7 +56,7 @@ export async function deliverNotice(
   claim: Claim,
   at: { readonly now: Date; readonly signal: AbortSignal },
 ): Promise<Outcome> {
-  const context = await ports.store.notices.context(claim.id);
+  const context = await ports.store.notices.context(claim.id, at.now);
   if (!context) return { kind: 'skipped', reason: 'notice.gone' };
   const outcome = await deliverInContext(ports, claim, at, context);
   // A failure's log line names the notice (CN, kind, channel): the operator sees which one at once.
@@ -97,7 +97,7 @@ async function deliverInContext(
     cycle,
     certificateNotAfter: context.certificate.notAfter,
     now,
-    laterAnnouncementDue: await ports.store.notices.laterAnnouncementDue(context.id, now),
+    laterAnnouncementDue: context.laterAnnouncementDue,
   });
   if (!relevance.deliver) return { kind: 'skipped', reason: relevance.reason };
 
@@ -119,7 +119,7 @@ async function deliverInContext(
 
   const notice = noticeToDeliver(context, cycle, relevance.late, ports.defaultLocale, autoRenewal);
   const result = await ports.board.deliver(notice, now, signal);
-  if (result.ok) return recordSent(ports, claim, context, result.message, now, result.threadTs);
+  if (result.ok) return recordSent(ports, claim, context, result.message, now, result.threadTs, cycle);
   if (!result.retryable) return { kind: 'failed', error: result.error };
   return {
     kind: 'retry',
@@ -131,7 +131,11 @@ async function deliverInContext(
   };
 }
 
-/** The posted message recorded, only while the claim is still ours, with what it does to the cycle. */
+/**
+ * The posted message recorded, only while the claim is still ours, with what it does to the cycle:
+ * its parent message when this is the first, and scheduled → noticed on the first announcement (the
+ * domain ignores other kinds). A notice that does neither is one statement, not a transaction.
+ */
 async function recordSent(
   ports: DeliverNoticePorts,
   claim: Claim,
@@ -139,13 +143,23 @@ async function recordSent(
   message: PostedMessage,
   now: Date,
   threadTs: string | null = context.thread && context.thread.ts !== message.ts ? context.thread.ts : null,
+  cycle: RenewalCycle | null = context.cycle,
 ): Promise<Outcome> {
+  const sent = { message, threadTs, now };
+  const command = { type: 'noticeDelivered', kind: context.kind } as const;
+  // A cycle only leaves 'scheduled': one seen already past it stays past it, however old the read.
+  const moved = cycle ? applyCycleCommand(cycle, command, now) : null;
+  const transition = moved?.ok && moved.value.changed ? moved.value : null;
+  const isParent = cycle !== null && threadTs === null;
+  if (!cycle || (!transition && !isParent)) {
+    return { kind: 'done', recorded: await ports.store.notices.markSent(claim, sent) };
+  }
   const recorded = await ports.store.transaction(async (tx) => {
-    if (!(await tx.notices.markSent(claim, { message, threadTs, now }))) return false;
-    if (context.cycle) {
-      if (threadTs === null) await tx.cycles.setParentMessage(context.cycle.id, message);
-      // scheduled → noticed on the first announcement; the domain ignores other kinds.
-      await tx.cycles.apply(context.cycle.id, { type: 'noticeDelivered', kind: context.kind }, now);
+    if (!(await tx.notices.markSent(claim, sent))) return false;
+    if (isParent) await tx.cycles.setParentMessage(cycle.id, message);
+    // Changed since it was read (a decision meanwhile): the command applies to it as it is now.
+    if (transition && !(await tx.cycles.save(cycle.version, transition))) {
+      await tx.cycles.apply(cycle.id, command, now);
     }
     return true;
   });
@@ -163,7 +177,7 @@ export function createDryRun(ports: Omit<DeliverNoticePorts, 'keys'>) {
     for (const id of await ports.store.notices.dueIds(now, 10_000)) {
       if (shown.has(id)) continue;
       shown.add(id);
-      const context = await ports.store.notices.context(id);
+      const context = await ports.store.notices.context(id, now);
       if (!context) continue;
       const relevance = noticeRelevance({
         kind: context.kind,
@@ -172,7 +186,7 @@ export function createDryRun(ports: Omit<DeliverNoticePorts, 'keys'>) {
         cycle: context.cycle,
         certificateNotAfter: context.certificate.notAfter,
         now,
-        laterAnnouncementDue: await ports.store.notices.laterAnnouncementDue(id, now),
+        laterAnnouncementDue: context.laterAnnouncementDue,
       });
       if (!relevance.deliver) continue;
       await ports.board.deliver(
