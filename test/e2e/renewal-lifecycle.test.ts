@@ -10,7 +10,6 @@ import { and, asc, eq } from 'drizzle-orm';
 import nock from 'nock';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { type Config, loadConfig } from '../../bot/app/config.ts';
 import { createOutbox } from '../../bot/app/outbox.ts';
 import { createSlackApp, type SlackApp } from '../../bot/app/slack-app.ts';
@@ -20,7 +19,6 @@ import { DECISION_VIEWS } from '../../bot/views/decisions/modal-parts.ts';
 import { NOTICE_ACTIONS, NOTICE_ACTIONS_BLOCK_ID } from '../../bot/views/notice-message.ts';
 import { OPS_ACTIONS } from '../../bot/views/operations/ops-message.ts';
 import { OPS_VIEWS } from '../../bot/views/operations/ops-modals.ts';
-import { importData } from '../../db/import/import-data.ts';
 import {
   applicationProgress,
   applications,
@@ -46,6 +44,7 @@ import {
   USERS,
 } from '../handlers/slack-harness.ts';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
+import { importSeed } from '../support/seed.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 import { makeCertificate, makeCertificateForCsr } from '../support/x509-fixtures.ts';
 
@@ -287,13 +286,7 @@ ${indent(byoPem.pem, 14)}
   config = { ...loaded.value, slack: { ...loaded.value.slack, port: 0 } } as Config;
 
   // `kigen import` (bot/cli.ts): the deployment's notice settings, planned in the same transaction.
-  const imported = await importData(
-    db(),
-    { data: parseYaml(seed), baseDir: '.', lineOf: () => undefined },
-    IMPORT_AT,
-    { noticeSettings: config.notices },
-  );
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+  await importSeed(db(), seed, IMPORT_AT, { noticeSettings: config.notices });
 
   recordSlack();
   dns = await startDnsServer({});

@@ -2,17 +2,16 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import nock from 'nock';
 import pino from 'pino';
 import { vi } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { wireOutboxWorker } from '../../bot/app/outbox.ts';
 import { createKeyMaker } from '../../bot/keys/provider-keys.ts';
 import { createSlackMessageBoard } from '../../bot/slack/message-board.ts';
 import { createSlackNoticeBoard } from '../../bot/slack/notice-board.ts';
 import { createOutboxSlackClient } from '../../bot/slack/web-client.ts';
-import { importData } from '../../db/import/import-data.ts';
 import { applications, contracts, notices, renewalCycles } from '../../db/schema.ts';
 import type { Database } from '../../db/server/connection.ts';
 import { createStore } from '../../db/stores/store.ts';
 import type { OutboxSummary } from '../../scheduler/outbox-worker.ts';
+import { importSeed } from '../support/seed.ts';
 import { CHANNEL, type CommandRun, postSigned, responseUrl, SLACK_API, USERS } from './slack-harness.ts';
 
 /** A signed request as Slack retries it (`x-slack-retry-num`, `x-slack-retry-reason`). */
@@ -133,12 +132,7 @@ export async function seedNoticedCycles(
   db: Database,
   now: Date,
 ): Promise<{ cycleIds: Record<string, string>; contractIds: Record<string, string> }> {
-  const imported = await importData(
-    db,
-    { data: parseYaml(DECISION_SEED), baseDir: '.', lineOf: () => undefined },
-    now,
-  );
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+  await importSeed(db, DECISION_SEED, now);
   const rows = (await db.execute(
     sql`select r.id, c.cn, c.id as contract_id from renewal_cycles r join contracts c on c.id = r.contract_id`,
   )) as unknown as { id: string; cn: string; contract_id: string }[];

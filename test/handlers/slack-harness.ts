@@ -2,12 +2,11 @@ import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../bot/app/config.ts';
 import { createSlackApp, type SlackApp } from '../../bot/app/slack-app.ts';
 import { createNodeDnsResolver } from '../../bot/dns/node-dns-resolver.ts';
-import { importData } from '../../db/import/import-data.ts';
 import { startDnsServer, type TestDnsServer, type Zone } from '../support/dns-server.ts';
+import { importSeed } from '../support/seed.ts';
 import { type TestDatabase, useTestDatabase } from '../support/test-database.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -162,9 +161,7 @@ export function useSlackHarness(
   const database = useTestDatabase();
   const holder = { current: undefined as unknown as Harness };
   beforeAll(async () => {
-    const source = { data: parseYaml(options.seed ?? SEED_YAML), baseDir: '.', lineOf: () => undefined };
-    const imported = await importData(database.current.db, source, options.now ?? NOW);
-    if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+    await importSeed(database.current.db, options.seed ?? SEED_YAML, options.now ?? NOW);
 
     mockSlackApi();
     const dns = await startDnsServer(options.zone ?? ZONE);
