@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import nock from 'nock';
 import pino from 'pino';
-import { vi } from 'vitest';
+import { beforeAll, vi } from 'vitest';
 import { wireOutboxWorker } from '../../bot/app/outbox.ts';
 import { createKeyMaker } from '../../bot/keys/provider-keys.ts';
 import { createSlackMessageBoard } from '../../bot/slack/message-board.ts';
@@ -15,6 +15,7 @@ import { importSeed } from '../support/seed.ts';
 import {
   CHANNEL,
   type CommandRun,
+  type Harness,
   postButtonClick,
   postSigned,
   SAMPLE_MEMBERS,
@@ -22,6 +23,7 @@ import {
   sampleContracts,
   textsIn,
   USERS,
+  useSlackHarness,
 } from './slack-harness.ts';
 
 /** Contracts with a current certificate each, so that every one has an open renewal cycle. */
@@ -91,9 +93,10 @@ export async function seedNoticedCycles(
 
 export type SlackCall = { readonly method: string; readonly params: Record<string, unknown> };
 
-/** Records the Web API calls a decision makes (views.*, chat.*), answering like Slack. */
-export function recordSlackCalls(): { readonly calls: SlackCall[]; of(method: string): SlackCall[] } {
-  const calls: SlackCall[] = [];
+export type SlackCalls = { readonly calls: SlackCall[]; of(method: string): SlackCall[] };
+
+/** Records the Web API calls a decision makes (views.*, chat.*) into `calls`, answering like Slack. */
+export function recordSlackCalls(calls: SlackCall[] = []): SlackCalls {
   for (const method of [
     'views.open',
     'views.update',
@@ -157,6 +160,31 @@ export async function deliverOutbox(db: Database, now: Date): Promise<OutboxSumm
   });
   return worker.runUntilIdle(now);
 }
+
+/**
+ * The set-up of the decision tests: the Slack harness on DECISION_SEED (with `env`), and the Web API
+ * calls Kigen makes recorded from before the first test on.
+ */
+export function useDecisionHarness(env?: Record<string, string>): {
+  readonly harness: { readonly current: Harness };
+  readonly db: () => Database;
+  readonly slack: SlackCalls;
+} {
+  const harness = useSlackHarness(env ? { seed: DECISION_SEED, env } : { seed: DECISION_SEED });
+  const calls: SlackCall[] = [];
+  beforeAll(() => {
+    recordSlackCalls(calls);
+  });
+  return {
+    harness,
+    db: () => harness.current.database.current.db,
+    slack: { calls, of: (method) => calls.filter((c) => c.method === method) },
+  };
+}
+
+/** The renewal cycle `id` as stored. */
+export const cycleRow = async (db: Database, id: string) =>
+  (await db.select().from(renewalCycles).where(eq(renewalCycles.id, id)))[0];
 
 /**
  * The open cycle of a contract, given a parent message like the one a notice posts: its first
@@ -287,7 +315,7 @@ export async function submitView(
 /** All plain and mrkdwn texts of a view or a message's blocks. */
 export const textsOf = (node: unknown): string => textsIn(node);
 
-export const waitForCalls = (recorder: ReturnType<typeof recordSlackCalls>, method: string, count: number) =>
+export const waitForCalls = (recorder: SlackCalls, method: string, count: number) =>
   vi.waitFor(
     () => {
       if (recorder.of(method).length < count) throw new Error(`waiting for ${count} ${method}`);
