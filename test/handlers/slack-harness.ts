@@ -310,6 +310,21 @@ export async function postSigned(
 
 export type CommandRun = Posted & { readonly answer: Promise<Answer>; readonly responsePath: string };
 
+/** The body of `/cert <text>` with only the fields Kigen reads, answered at `responseUrl`. */
+export const commandBody = (
+  responseUrl: string,
+  options: { readonly text?: string; readonly user?: string } = {},
+): string =>
+  new URLSearchParams({
+    team_id: 'T0TEAM',
+    channel_id: CHANNEL,
+    user_id: options.user ?? USERS.adminJa.id,
+    command: '/cert',
+    text: options.text ?? 'help',
+    response_url: responseUrl,
+    trigger_id: '1.2.3',
+  }).toString();
+
 /** `/cert <text>` as Slack sends it. */
 export async function slashCommand(
   port: number,
