@@ -35,14 +35,7 @@ import { decryptPrivateKey, parseCsr, parseMasterKey } from '../../domain/index.
 import type { Outcome, QueueName } from '../../domain/ports/outbox.ts';
 import type { OutboxSummary, OutboxWorker } from '../../scheduler/outbox-worker.ts';
 import { type FieldValue, submitView, textsOf } from '../handlers/decision-harness.ts';
-import {
-  type Answer,
-  postSigned,
-  responseUrl,
-  SIGNING_SECRET,
-  SLACK_API,
-  USERS,
-} from '../handlers/slack-harness.ts';
+import { type Answer, postButtonClick, SIGNING_SECRET, SLACK_API, USERS } from '../handlers/slack-harness.ts';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
 import { importSeed } from '../support/seed.ts';
 import { useTestDatabase } from '../support/test-database.ts';
@@ -374,32 +367,21 @@ async function click(
   action: { actionId: string; value: string; blockId?: string },
   where: { user: string; channel: string; ts: string },
 ): Promise<{ answer: Promise<Answer> }> {
-  const hook = responseUrl();
-  const payload = {
-    type: 'block_actions',
-    team: { id: 'T0TEAM', domain: 'test' },
-    user: { id: where.user, username: 'someone', team_id: 'T0TEAM' },
-    api_app_id: 'A0KIGEN',
-    token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: where.ts, channel_id: where.channel, is_ephemeral: false },
-    trigger_id: `trigger.${Math.random().toString(36).slice(2)}`,
+  const posted = await postButtonClick(port, {
+    user: where.user,
     channel: { id: where.channel, name: 'channel' },
+    container: { messageTs: where.ts, isEphemeral: false },
     message: { ts: where.ts, text: 'notice' },
-    response_url: hook.url,
-    actions: [
-      {
-        type: 'button',
-        action_id: action.actionId,
-        block_id: action.blockId ?? NOTICE_ACTIONS_BLOCK_ID,
-        value: action.value,
-        text: { type: 'plain_text', text: 'x' },
-        action_ts: '1790000001.000100',
-      },
-    ],
-  };
-  const posted = await postSigned(port, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    triggerId: `trigger.${Math.random().toString(36).slice(2)}`,
+    action: {
+      action_id: action.actionId,
+      block_id: action.blockId ?? NOTICE_ACTIONS_BLOCK_ID,
+      value: action.value,
+    },
+    actionTs: '1790000001.000100',
+  });
   expect(posted.status).toBe(200);
-  return { answer: hook.answer };
+  return { answer: posted.answer };
 }
 
 type ModalView = {

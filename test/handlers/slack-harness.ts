@@ -350,11 +350,15 @@ export async function slashCommand(
   return { ...posted, answer: hook.answer, responsePath: hook.path };
 }
 
-/** A click on one button as Slack posts it (block_actions), in CHANNEL, answered through a response_url. */
+/**
+ * A click on one button as Slack posts it (block_actions), in `channel` (CHANNEL, #web-ops, unless
+ * given), answered through a response_url.
+ */
 export async function postButtonClick(
   port: number,
   click: {
     readonly user: string;
+    readonly channel?: { readonly id: string; readonly name: string };
     /** The message the button is in. */
     readonly container: { readonly messageTs: string; readonly isEphemeral: boolean };
     readonly message?: { readonly ts: string; readonly text: string };
@@ -365,6 +369,7 @@ export async function postButtonClick(
   },
 ): Promise<CommandRun> {
   const hook = responseUrl();
+  const channel = click.channel ?? { id: CHANNEL, name: 'web-ops' };
   const payload = {
     type: 'block_actions',
     team: { id: 'T0TEAM', domain: 'test' },
@@ -374,11 +379,11 @@ export async function postButtonClick(
     container: {
       type: 'message',
       message_ts: click.container.messageTs,
-      channel_id: CHANNEL,
+      channel_id: channel.id,
       is_ephemeral: click.container.isEphemeral,
     },
     trigger_id: click.triggerId,
-    channel: { id: CHANNEL, name: 'web-ops' },
+    channel,
     ...(click.message ? { message: click.message } : {}),
     response_url: hook.url,
     actions: [
