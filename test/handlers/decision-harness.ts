@@ -71,6 +71,27 @@ export async function insertReissue(
 }
 
 /**
+ * A re-issue application for `cn` (insertReissue), handed over by `store`'s hand-over port as recorded by
+ * the English-speaking admin; returns its id.
+ */
+export async function handOverReissue(
+  db: Database,
+  store: Pick<ReturnType<typeof createStore>, 'handover'>,
+  ids: { contractId: string; cycleId: string | null; cn: string; now: Date },
+): Promise<string> {
+  const applicationId = await insertReissue(db, ids);
+  await store.handover.enqueue({
+    kind: 'application',
+    contractId: ids.contractId,
+    cycleId: ids.cycleId,
+    applicationId,
+    actor: USERS.adminEn.id,
+    occurredAt: ids.now,
+  });
+  return applicationId;
+}
+
+/**
  * DECISION_SEED imported at `now`, every cycle already noticed: the starting point of the hand-over
  * tests. Returns the cycle and contract ids by CN.
  */
