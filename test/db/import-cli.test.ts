@@ -2,10 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { count } from 'drizzle-orm';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../../bot/app/cli.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SHOWN_PROBLEMS } from '../../db/import/import-report.ts';
 import { contracts, serviceGroups } from '../../db/schema.ts';
+import { databaseEnv, runCli } from '../support/cli-run.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
 const database = useTestDatabase();
@@ -18,23 +18,8 @@ beforeAll(async () => {
 async function kigenImport(name: string, content: string | Uint8Array) {
   const file = path.join(dir, name);
   await writeFile(file, content);
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await run(['import', file], { DATABASE_URL: database.current.url, LOG_LEVEL: 'silent' });
-    return { file, code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+  const result = await runCli(['import', file], databaseEnv(database.current.url));
+  return { file, ...result };
 }
 
 const rows = async () => ({

@@ -42,6 +42,10 @@ const indent = (pem: string) =>
     .map((l) => `              ${l}`)
     .join('\n');
 
+/** A certificate for `cn` from a demo CA of its own, issued at `now`. */
+const demoCertificate = async (cn: string, days: { expiresInDays: number; validityDays: number }) =>
+  issueDemoCertificate(await createDemoIssuer(), { cn, now, ...days });
+
 const tableCounts = async () => {
   const db = database.current.db;
   const n = async (
@@ -169,13 +173,7 @@ ${indent(older)}
 
   it('refuses duplicate CNs, a certificate for another CN and PEM garbage, all at once, writing nothing', async () => {
     const before = await tableCounts();
-    const issuer = await createDemoIssuer();
-    const other = await issueDemoCertificate(issuer, {
-      cn: 'other.example.org',
-      now,
-      expiresInDays: 40,
-      validityDays: 90,
-    });
+    const other = await demoCertificate('other.example.org', { expiresInDays: 40, validityDays: 90 });
     const yaml = `serviceGroups:
   - name: Mixed team
     contracts:
@@ -277,13 +275,7 @@ describe('kigen import and the hand-over', () => {
 
 describe('kigen import of a capped certificate', () => {
   it('R-CABF-2: a certificate shorter than its contract period gets a re-issue notice, the renewal follows the period end', async () => {
-    const issuer = await createDemoIssuer();
-    const pem = await issueDemoCertificate(issuer, {
-      cn: 'short.example.org',
-      now,
-      expiresInDays: 60,
-      validityDays: 199,
-    });
+    const pem = await demoCertificate('short.example.org', { expiresInDays: 60, validityDays: 199 });
     const periodEnd = new Date(now.getTime() + 200 * 86_400_000);
     const yaml = `serviceGroups:
   - name: Short team
@@ -317,13 +309,7 @@ ${indent(pem)}
   });
 
   it('refuses a contract period end that is not after the certificate, or on a BYO contract', async () => {
-    const issuer = await createDemoIssuer();
-    const pem = await issueDemoCertificate(issuer, {
-      cn: 'bad-period.example.org',
-      now,
-      expiresInDays: 60,
-      validityDays: 199,
-    });
+    const pem = await demoCertificate('bad-period.example.org', { expiresInDays: 60, validityDays: 199 });
     const yaml = `serviceGroups:
   - name: Bad period team
     contracts:

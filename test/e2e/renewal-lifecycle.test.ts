@@ -10,7 +10,6 @@ import { and, asc, eq } from 'drizzle-orm';
 import nock from 'nock';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { type Config, loadConfig } from '../../bot/app/config.ts';
 import { createOutbox } from '../../bot/app/outbox.ts';
 import { createSlackApp, type SlackApp } from '../../bot/app/slack-app.ts';
@@ -20,7 +19,6 @@ import { DECISION_VIEWS } from '../../bot/views/decisions/modal-parts.ts';
 import { NOTICE_ACTIONS, NOTICE_ACTIONS_BLOCK_ID } from '../../bot/views/notice-message.ts';
 import { OPS_ACTIONS } from '../../bot/views/operations/ops-message.ts';
 import { OPS_VIEWS } from '../../bot/views/operations/ops-modals.ts';
-import { importData } from '../../db/import/import-data.ts';
 import {
   applicationProgress,
   applications,
@@ -37,15 +35,9 @@ import { decryptPrivateKey, parseCsr, parseMasterKey } from '../../domain/index.
 import type { Outcome, QueueName } from '../../domain/ports/outbox.ts';
 import type { OutboxSummary, OutboxWorker } from '../../scheduler/outbox-worker.ts';
 import { type FieldValue, submitView, textsOf } from '../handlers/decision-harness.ts';
-import {
-  type Answer,
-  postSigned,
-  responseUrl,
-  SIGNING_SECRET,
-  SLACK_API,
-  USERS,
-} from '../handlers/slack-harness.ts';
+import { type Answer, postButtonClick, SIGNING_SECRET, SLACK_API, USERS } from '../handlers/slack-harness.ts';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
+import { importSeed } from '../support/seed.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 import { makeCertificate, makeCertificateForCsr } from '../support/x509-fixtures.ts';
 
@@ -287,13 +279,7 @@ ${indent(byoPem.pem, 14)}
   config = { ...loaded.value, slack: { ...loaded.value.slack, port: 0 } } as Config;
 
   // `kigen import` (bot/cli.ts): the deployment's notice settings, planned in the same transaction.
-  const imported = await importData(
-    db(),
-    { data: parseYaml(seed), baseDir: '.', lineOf: () => undefined },
-    IMPORT_AT,
-    { noticeSettings: config.notices },
-  );
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+  await importSeed(db(), seed, IMPORT_AT, { noticeSettings: config.notices });
 
   recordSlack();
   dns = await startDnsServer({});
@@ -381,32 +367,21 @@ async function click(
   action: { actionId: string; value: string; blockId?: string },
   where: { user: string; channel: string; ts: string },
 ): Promise<{ answer: Promise<Answer> }> {
-  const hook = responseUrl();
-  const payload = {
-    type: 'block_actions',
-    team: { id: 'T0TEAM', domain: 'test' },
-    user: { id: where.user, username: 'someone', team_id: 'T0TEAM' },
-    api_app_id: 'A0KIGEN',
-    token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: where.ts, channel_id: where.channel, is_ephemeral: false },
-    trigger_id: `trigger.${Math.random().toString(36).slice(2)}`,
+  const posted = await postButtonClick(port, {
+    user: where.user,
     channel: { id: where.channel, name: 'channel' },
+    container: { messageTs: where.ts, isEphemeral: false },
     message: { ts: where.ts, text: 'notice' },
-    response_url: hook.url,
-    actions: [
-      {
-        type: 'button',
-        action_id: action.actionId,
-        block_id: action.blockId ?? NOTICE_ACTIONS_BLOCK_ID,
-        value: action.value,
-        text: { type: 'plain_text', text: 'x' },
-        action_ts: '1790000001.000100',
-      },
-    ],
-  };
-  const posted = await postSigned(port, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    triggerId: `trigger.${Math.random().toString(36).slice(2)}`,
+    action: {
+      action_id: action.actionId,
+      block_id: action.blockId ?? NOTICE_ACTIONS_BLOCK_ID,
+      value: action.value,
+    },
+    actionTs: '1790000001.000100',
+  });
   expect(posted.status).toBe(200);
-  return { answer: hook.answer };
+  return { answer: posted.answer };
 }
 
 type ModalView = {

@@ -1,25 +1,30 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import nock from 'nock';
 import pino from 'pino';
-import { vi } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { beforeAll, vi } from 'vitest';
 import { wireOutboxWorker } from '../../bot/app/outbox.ts';
 import { createKeyMaker } from '../../bot/keys/provider-keys.ts';
 import { createSlackMessageBoard } from '../../bot/slack/message-board.ts';
 import { createSlackNoticeBoard } from '../../bot/slack/notice-board.ts';
 import { createOutboxSlackClient } from '../../bot/slack/web-client.ts';
-import { importData } from '../../db/import/import-data.ts';
 import { applications, contracts, notices, renewalCycles } from '../../db/schema.ts';
 import type { Database } from '../../db/server/connection.ts';
 import { createStore } from '../../db/stores/store.ts';
 import type { OutboxSummary } from '../../scheduler/outbox-worker.ts';
-import { CHANNEL, type CommandRun, postSigned, responseUrl, SLACK_API, USERS } from './slack-harness.ts';
-
-/** A signed request as Slack retries it (`x-slack-retry-num`, `x-slack-retry-reason`). */
-const postRetry = (port: number, body: string, retryNum: number) =>
-  postSigned(port, body, {
-    headers: { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'http_timeout' },
-  });
+import { importSeed } from '../support/seed.ts';
+import {
+  CHANNEL,
+  type CommandRun,
+  type Harness,
+  postButtonClick,
+  postSigned,
+  SAMPLE_MEMBERS,
+  SLACK_API,
+  sampleContracts,
+  textsIn,
+  USERS,
+  useSlackHarness,
+} from './slack-harness.ts';
 
 /** Contracts with a current certificate each, so that every one has an open renewal cycle. */
 export const DECISION_SEED = `
@@ -27,69 +32,9 @@ serviceGroups:
   - name: 株式会社サンプル Web運用チーム
     locale: ja
     members:
-      - { slackUserId: ${USERS.adminJa.id}, role: group_admin }
-      - { slackUserId: ${USERS.adminEn.id}, role: group_admin }
-      - { slackUserId: ${USERS.serviceAdmin.id}, role: service_admin }
+${SAMPLE_MEMBERS}
     contracts:
-      - cn: www.example.jp
-        category: proxy
-        ca: digicert
-        product: digicert.secure_server_id
-        periodMonths: 12
-        csrMethod: customer
-        channel: ${CHANNEL}
-        applications:
-          - kind: new
-            dn: { c: JP, st: Tokyo, l: Chiyoda-ku, o: "Sample K.K.", ou: Web, cn: www.example.jp }
-            applicant: { name: 山田 太郎, email: yamada@example.jp, phone: 03-0000-0000 }
-            periodMonths: 12
-            csrMethod: customer
-            requestedBy: ${USERS.adminJa.id}
-            requestedAt: 2025-12-01T10:00:00+09:00
-        certificates:
-          - generate: { expiresInDays: 40, validityDays: 365 }
-      - cn: shop.example.jp
-        category: proxy
-        ca: cybertrust
-        product: cybertrust.sureserver_cloud
-        periodMonths: 6
-        csrMethod: provider
-        wwwOption: true
-        channel: ${CHANNEL}
-        applications:
-          - kind: new
-            dn: { c: JP, st: Tokyo, l: Minato-ku, o: "Sample K.K.", cn: shop.example.jp }
-            applicant: { name: 佐藤 花子, email: sato@example.jp }
-            periodMonths: 6
-            csrMethod: provider
-            wwwOption: true
-            requestedBy: ${USERS.adminEn.id}
-            requestedAt: 2026-05-20T15:30:00+09:00
-        certificates:
-          - generate: { expiresInDays: 40, validityDays: 199 }
-      - cn: api.example.co.jp
-        category: proxy
-        ca: globalsign
-        product: globalsign.quick_ssl
-        periodMonths: 12
-        csrMethod: customer
-        channel: ${CHANNEL}
-        applications:
-          - kind: new
-            dn: { c: JP, st: Osaka, l: Osaka-shi, o: "Sample K.K.", ou: API, cn: api.example.co.jp }
-            applicant: { name: 鈴木 一郎, email: suzuki@example.co.jp }
-            periodMonths: 12
-            csrMethod: customer
-            approverAddress: admin@example.co.jp
-            requestedBy: ${USERS.adminJa.id}
-            requestedAt: 2026-03-01T09:00:00+09:00
-        certificates:
-          - generate: { expiresInDays: 40, validityDays: 199 }
-      - cn: byo.example.jp
-        category: byo
-        channel: ${CHANNEL}
-        certificates:
-          - generate: { expiresInDays: 80, validityDays: 199, sans: [byo.example.jp, www.byo.example.jp] }
+${sampleContracts({ wwwOu: 'Web', certificates: true })}
   - name: Example Global Inc. Platform
     locale: en
     members:
@@ -126,6 +71,27 @@ export async function insertReissue(
 }
 
 /**
+ * A re-issue application for `cn` (insertReissue), handed over by `store`'s hand-over port as recorded by
+ * the English-speaking admin; returns its id.
+ */
+export async function handOverReissue(
+  db: Database,
+  store: Pick<ReturnType<typeof createStore>, 'handover'>,
+  ids: { contractId: string; cycleId: string | null; cn: string; now: Date },
+): Promise<string> {
+  const applicationId = await insertReissue(db, ids);
+  await store.handover.enqueue({
+    kind: 'application',
+    contractId: ids.contractId,
+    cycleId: ids.cycleId,
+    applicationId,
+    actor: USERS.adminEn.id,
+    occurredAt: ids.now,
+  });
+  return applicationId;
+}
+
+/**
  * DECISION_SEED imported at `now`, every cycle already noticed: the starting point of the hand-over
  * tests. Returns the cycle and contract ids by CN.
  */
@@ -133,12 +99,7 @@ export async function seedNoticedCycles(
   db: Database,
   now: Date,
 ): Promise<{ cycleIds: Record<string, string>; contractIds: Record<string, string> }> {
-  const imported = await importData(
-    db,
-    { data: parseYaml(DECISION_SEED), baseDir: '.', lineOf: () => undefined },
-    now,
-  );
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+  await importSeed(db, DECISION_SEED, now);
   const rows = (await db.execute(
     sql`select r.id, c.cn, c.id as contract_id from renewal_cycles r join contracts c on c.id = r.contract_id`,
   )) as unknown as { id: string; cn: string; contract_id: string }[];
@@ -153,9 +114,10 @@ export async function seedNoticedCycles(
 
 export type SlackCall = { readonly method: string; readonly params: Record<string, unknown> };
 
-/** Records the Web API calls a decision makes (views.*, chat.*), answering like Slack. */
-export function recordSlackCalls(): { readonly calls: SlackCall[]; of(method: string): SlackCall[] } {
-  const calls: SlackCall[] = [];
+export type SlackCalls = { readonly calls: SlackCall[]; of(method: string): SlackCall[] };
+
+/** Records the Web API calls a decision makes (views.*, chat.*) into `calls`, answering like Slack. */
+export function recordSlackCalls(calls: SlackCall[] = []): SlackCalls {
   for (const method of [
     'views.open',
     'views.update',
@@ -221,6 +183,31 @@ export async function deliverOutbox(db: Database, now: Date): Promise<OutboxSumm
 }
 
 /**
+ * The set-up of the decision tests: the Slack harness on DECISION_SEED (with `env`), and the Web API
+ * calls Kigen makes recorded from before the first test on.
+ */
+export function useDecisionHarness(env?: Record<string, string>): {
+  readonly harness: { readonly current: Harness };
+  readonly db: () => Database;
+  readonly slack: SlackCalls;
+} {
+  const harness = useSlackHarness(env ? { seed: DECISION_SEED, env } : { seed: DECISION_SEED });
+  const calls: SlackCall[] = [];
+  beforeAll(() => {
+    recordSlackCalls(calls);
+  });
+  return {
+    harness,
+    db: () => harness.current.database.current.db,
+    slack: { calls, of: (method) => calls.filter((c) => c.method === method) },
+  };
+}
+
+/** The renewal cycle `id` as stored. */
+export const cycleRow = async (db: Database, id: string) =>
+  (await db.select().from(renewalCycles).where(eq(renewalCycles.id, id)))[0];
+
+/**
  * The open cycle of a contract, given a parent message like the one a notice posts: its first
  * announcement is recorded as sent with that message (the outbox re-renders the parent from it).
  */
@@ -261,41 +248,26 @@ export async function cycleOf(db: Database, cn: string): Promise<string> {
 }
 
 /** A click on a notice button, as Slack sends it (the message container is the notice). */
-export async function clickNotice(
+export function clickNotice(
   port: number,
   actionId: string,
   value: string,
   options: { user?: string; retryNum?: number } = {},
 ): Promise<CommandRun> {
-  const hook = responseUrl();
-  const payload = {
-    type: 'block_actions',
-    team: { id: 'T0TEAM', domain: 'test' },
-    user: { id: options.user ?? USERS.adminJa.id, username: 'someone', team_id: 'T0TEAM' },
-    api_app_id: 'A0KIGEN',
-    token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: PARENT_TS, channel_id: CHANNEL, is_ephemeral: false },
-    trigger_id: '1234.5678.trigger',
-    channel: { id: CHANNEL, name: 'web-ops' },
+  return postButtonClick(port, {
+    user: options.user ?? USERS.adminJa.id,
+    container: { messageTs: PARENT_TS, isEphemeral: false },
     message: { ts: PARENT_TS, text: 'notice' },
-    response_url: hook.url,
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: 'kigen_notice_actions',
-        value,
-        text: { type: 'plain_text', text: 'x' },
-        action_ts: '1764000002.000200',
-      },
-    ],
-  };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const posted =
-    options.retryNum === undefined
-      ? await postSigned(port, body)
-      : await postRetry(port, body, options.retryNum);
-  return { ...posted, answer: hook.answer, responsePath: hook.path };
+    triggerId: '1234.5678.trigger',
+    action: { action_id: actionId, block_id: 'kigen_notice_actions', value },
+    actionTs: '1764000002.000200',
+    // As Slack retries it.
+    ...(options.retryNum === undefined
+      ? {}
+      : {
+          headers: { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' },
+        }),
+  });
 }
 
 export type FieldValue =
@@ -362,21 +334,9 @@ export async function submitView(
 }
 
 /** All plain and mrkdwn texts of a view or a message's blocks. */
-export function textsOf(node: unknown): string {
-  const parts: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) for (const x of n) walk(x);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') parts.push(o.text);
-      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
-    }
-  };
-  walk(node);
-  return parts.join('\n');
-}
+export const textsOf = (node: unknown): string => textsIn(node);
 
-export const waitForCalls = (recorder: ReturnType<typeof recordSlackCalls>, method: string, count: number) =>
+export const waitForCalls = (recorder: SlackCalls, method: string, count: number) =>
   vi.waitFor(
     () => {
       if (recorder.of(method).length < count) throw new Error(`waiting for ${count} ${method}`);

@@ -25,27 +25,24 @@ import { decisions } from '../support/decisions.ts';
 import { makeCertificate, makeCsr } from '../support/x509-fixtures.ts';
 import {
   cycleOf,
-  DECISION_SEED,
   PARENT_TS,
-  recordSlackCalls,
   submitView,
   textsOf,
+  useDecisionHarness,
   waitForCalls,
 } from './decision-harness.ts';
-import { CHANNEL, NOW, postSigned, responseUrl, SLACK_API, USERS, useSlackHarness } from './slack-harness.ts';
+import { CHANNEL, NOW, postSigned, responseUrl, SLACK_API, USERS } from './slack-harness.ts';
 
 const OPS_CHANNEL = 'C0OPSCHAN1';
 const STAFF_LISTED = 'U0STAFFLST';
 const STAFF_MEMBER = 'U0STAFFMEM';
 const DAY = 86_400_000;
 
-const harness = useSlackHarness({
-  seed: DECISION_SEED,
-  env: { KIGEN_OPS_CHANNEL: OPS_CHANNEL, KIGEN_OPS_USERS: STAFF_LISTED },
+const { harness, db, slack } = useDecisionHarness({
+  KIGEN_OPS_CHANNEL: OPS_CHANNEL,
+  KIGEN_OPS_USERS: STAFF_LISTED,
 });
-const db = () => harness.current.database.current.db;
 
-let slack: ReturnType<typeof recordSlackCalls>;
 let membersCalls = 0;
 const opsMessageTs = new Map<string, string>();
 let csr: Awaited<ReturnType<typeof makeCsr>>;
@@ -161,7 +158,6 @@ let wwwApplication = '';
 let shopApplication = '';
 
 beforeAll(async () => {
-  slack = recordSlackCalls();
   nock(SLACK_API)
     .persist()
     .post('/api/conversations.members')

@@ -2,12 +2,11 @@ import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../bot/app/config.ts';
 import { createSlackApp, type SlackApp } from '../../bot/app/slack-app.ts';
 import { createNodeDnsResolver } from '../../bot/dns/node-dns-resolver.ts';
-import { importData } from '../../db/import/import-data.ts';
 import { startDnsServer, type TestDnsServer, type Zone } from '../support/dns-server.ts';
+import { importSeed } from '../support/seed.ts';
 import { type TestDatabase, useTestDatabase } from '../support/test-database.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -28,18 +27,24 @@ export const USERS = {
 } as const;
 export const CHANNEL = 'C0CHANNEL1';
 
-/** Contracts of each CA and kind, in one channel; another group's contract in the same channel. */
-export const SEED_YAML = `
-serviceGroups:
-  - name: 株式会社サンプル Web運用チーム
-    locale: ja
-    members:
-      - { slackUserId: ${USERS.adminJa.id}, role: group_admin }
+/** The sample group's admins and service admin (list items under `members:`). */
+export const SAMPLE_MEMBERS = `      - { slackUserId: ${USERS.adminJa.id}, role: group_admin }
       - { slackUserId: ${USERS.adminEn.id}, role: group_admin }
-      - { slackUserId: ${USERS.serviceAdmin.id}, role: service_admin }
-      - { slackUserId: ${USERS.noLocale.id}, role: service_admin }
-    contracts:
-      - cn: www.example.jp
+      - { slackUserId: ${USERS.serviceAdmin.id}, role: service_admin }`;
+
+/**
+ * The sample group's contracts in CHANNEL, one of each CA and a BYO one (list items under `contracts:`).
+ * The GlobalSign and BYO contracts have a current certificate; `certificates` gives the DigiCert and
+ * Cybertrust ones one too, so that every contract has an open renewal cycle.
+ */
+export function sampleContracts(options: { readonly wwwOu: string; readonly certificates: boolean }): string {
+  const certificate = (validityDays: number) =>
+    options.certificates
+      ? `
+        certificates:
+          - generate: { expiresInDays: 40, validityDays: ${validityDays} }`
+      : '';
+  return `      - cn: www.example.jp
         category: proxy
         ca: digicert
         product: digicert.secure_server_id
@@ -48,12 +53,12 @@ serviceGroups:
         channel: ${CHANNEL}
         applications:
           - kind: new
-            dn: { c: JP, st: Tokyo, l: Chiyoda-ku, o: "Sample K.K.", ou: "Web/Ops *team*", cn: www.example.jp }
+            dn: { c: JP, st: Tokyo, l: Chiyoda-ku, o: "Sample K.K.", ou: ${options.wwwOu}, cn: www.example.jp }
             applicant: { name: 山田 太郎, email: yamada@example.jp, phone: 03-0000-0000 }
             periodMonths: 12
             csrMethod: customer
             requestedBy: ${USERS.adminJa.id}
-            requestedAt: 2025-12-01T10:00:00+09:00
+            requestedAt: 2025-12-01T10:00:00+09:00${certificate(365)}
       - cn: shop.example.jp
         category: proxy
         ca: cybertrust
@@ -70,7 +75,7 @@ serviceGroups:
             csrMethod: provider
             wwwOption: true
             requestedBy: ${USERS.adminEn.id}
-            requestedAt: 2026-05-20T15:30:00+09:00
+            requestedAt: 2026-05-20T15:30:00+09:00${certificate(199)}
       - cn: api.example.co.jp
         category: proxy
         ca: globalsign
@@ -93,7 +98,19 @@ serviceGroups:
         category: byo
         channel: ${CHANNEL}
         certificates:
-          - generate: { expiresInDays: 80, validityDays: 199, sans: [byo.example.jp, www.byo.example.jp] }
+          - generate: { expiresInDays: 80, validityDays: 199, sans: [byo.example.jp, www.byo.example.jp] }`;
+}
+
+/** Contracts of each CA and kind, in one channel; another group's contract in the same channel. */
+export const SEED_YAML = `
+serviceGroups:
+  - name: 株式会社サンプル Web運用チーム
+    locale: ja
+    members:
+${SAMPLE_MEMBERS}
+      - { slackUserId: ${USERS.noLocale.id}, role: service_admin }
+    contracts:
+${sampleContracts({ wwwOu: '"Web/Ops *team*"', certificates: false })}
       - cn: broken.example.net
         category: proxy
         ca: digicert
@@ -162,9 +179,7 @@ export function useSlackHarness(
   const database = useTestDatabase();
   const holder = { current: undefined as unknown as Harness };
   beforeAll(async () => {
-    const source = { data: parseYaml(options.seed ?? SEED_YAML), baseDir: '.', lineOf: () => undefined };
-    const imported = await importData(database.current.db, source, options.now ?? NOW);
-    if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+    await importSeed(database.current.db, options.seed ?? SEED_YAML, options.now ?? NOW);
 
     mockSlackApi();
     const dns = await startDnsServer(options.zone ?? ZONE);
@@ -295,6 +310,21 @@ export async function postSigned(
 
 export type CommandRun = Posted & { readonly answer: Promise<Answer>; readonly responsePath: string };
 
+/** The body of `/cert <text>` with only the fields Kigen reads, answered at `responseUrl`. */
+export const commandBody = (
+  responseUrl: string,
+  options: { readonly text?: string; readonly user?: string } = {},
+): string =>
+  new URLSearchParams({
+    team_id: 'T0TEAM',
+    channel_id: CHANNEL,
+    user_id: options.user ?? USERS.adminJa.id,
+    command: '/cert',
+    text: options.text ?? 'help',
+    response_url: responseUrl,
+    trigger_id: '1.2.3',
+  }).toString();
+
 /** `/cert <text>` as Slack sends it. */
 export async function slashCommand(
   port: number,
@@ -320,53 +350,96 @@ export async function slashCommand(
   return { ...posted, answer: hook.answer, responsePath: hook.path };
 }
 
-/** A block_actions payload for one button, as Slack sends it. */
-export async function clickButton(
+/**
+ * A click on one button as Slack posts it (block_actions), in `channel` (CHANNEL, #web-ops, unless
+ * given), answered through a response_url.
+ */
+export async function postButtonClick(
   port: number,
-  action: { action_id: string; value: string; block_id?: string },
-  options: { user?: string } = {},
+  click: {
+    readonly user: string;
+    readonly channel?: { readonly id: string; readonly name: string };
+    /** The message the button is in. */
+    readonly container: { readonly messageTs: string; readonly isEphemeral: boolean };
+    readonly message?: { readonly ts: string; readonly text: string };
+    readonly triggerId: string;
+    readonly action: { readonly action_id: string; readonly block_id: string; readonly value: string };
+    readonly actionTs: string;
+    readonly headers?: Record<string, string>;
+  },
 ): Promise<CommandRun> {
   const hook = responseUrl();
+  const channel = click.channel ?? { id: CHANNEL, name: 'web-ops' };
   const payload = {
     type: 'block_actions',
     team: { id: 'T0TEAM', domain: 'test' },
-    user: { id: options.user ?? USERS.adminJa.id, username: 'someone', team_id: 'T0TEAM' },
+    user: { id: click.user, username: 'someone', team_id: 'T0TEAM' },
     api_app_id: 'A0KIGEN',
     token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: '1700000000.000100', channel_id: CHANNEL, is_ephemeral: true },
-    trigger_id: '1234.5678.abcdef',
-    channel: { id: CHANNEL, name: 'web-ops' },
+    container: {
+      type: 'message',
+      message_ts: click.container.messageTs,
+      channel_id: channel.id,
+      is_ephemeral: click.container.isEphemeral,
+    },
+    trigger_id: click.triggerId,
+    channel,
+    ...(click.message ? { message: click.message } : {}),
     response_url: hook.url,
     actions: [
       {
         type: 'button',
-        action_id: action.action_id,
-        block_id: action.block_id ?? 'dcv.approver.0',
-        value: action.value,
+        action_id: click.action.action_id,
+        block_id: click.action.block_id,
+        value: click.action.value,
         text: { type: 'plain_text', text: 'x' },
-        action_ts: '1700000001.000200',
+        action_ts: click.actionTs,
       },
     ],
   };
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const posted = await postSigned(port, body);
+  const posted = await postSigned(port, body, click.headers ? { headers: click.headers } : {});
   return { ...posted, answer: hook.answer, responsePath: hook.path };
+}
+
+/** A block_actions payload for one button (in an ephemeral answer), as Slack sends it. */
+export function clickButton(
+  port: number,
+  action: { action_id: string; value: string; block_id?: string },
+  options: { user?: string } = {},
+): Promise<CommandRun> {
+  return postButtonClick(port, {
+    user: options.user ?? USERS.adminJa.id,
+    container: { messageTs: '1700000000.000100', isEphemeral: true },
+    triggerId: '1234.5678.abcdef',
+    action: {
+      action_id: action.action_id,
+      block_id: action.block_id ?? 'dcv.approver.0',
+      value: action.value,
+    },
+    actionTs: '1700000001.000200',
+  });
+}
+
+/** All plain and mrkdwn texts in a view, blocks or any part of them (but what is under `skipKeys`). */
+export function textsIn(node: unknown, skipKeys: readonly string[] = []): string {
+  const parts: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x);
+      return;
+    }
+    if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') parts.push(o.text);
+      for (const [k, v] of Object.entries(o)) if (!skipKeys.includes(k) && typeof v === 'object') walk(v);
+    }
+  };
+  walk(node);
+  return parts.join('\n');
 }
 
 /** All the text of an answer (section texts, fields, context), as a person reads it. */
 export function answerText(answer: Answer): string {
-  const parts: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const n of node) walk(n);
-      return;
-    }
-    if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') parts.push(o.text);
-      for (const [k, v] of Object.entries(o)) if (k !== 'confirm' && typeof v === 'object') walk(v);
-    }
-  };
-  walk(answer.blocks ?? []);
-  return parts.join('\n');
+  return textsIn(answer.blocks ?? [], ['confirm']);
 }

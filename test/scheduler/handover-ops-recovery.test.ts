@@ -15,8 +15,7 @@ import { createStore } from '../../db/stores/store.ts';
 import { type Claim, OPS_LANE } from '../../domain/ports/outbox.ts';
 import { handOverEvent } from '../../domain/use-cases/hand-over-event.ts';
 import { createOutboxWorker, DEFAULT_LEASE_MS } from '../../scheduler/outbox-worker.ts';
-import { insertReissue, seedNoticedCycles } from '../handlers/decision-harness.ts';
-import { USERS } from '../handlers/slack-harness.ts';
+import { handOverReissue, seedNoticedCycles } from '../handlers/decision-harness.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
 // A base URL like SLACK_API_URL; nothing listens on port 9, nock answers.
@@ -45,19 +44,11 @@ const store = () => createStore(db(), { handoverChannels: ['ops_channel'] });
 
 /** A re-issue application, handed over in the transaction that records it. */
 async function reissue(cn: string, at: Date): Promise<{ applicationId: string; eventId: string }> {
-  const applicationId = await insertReissue(db(), {
+  const applicationId = await handOverReissue(db(), store(), {
     contractId: contractIds[cn] ?? '',
     cycleId: cycleIds[cn] ?? null,
     cn,
     now: at,
-  });
-  await store().handover.enqueue({
-    kind: 'application',
-    contractId: contractIds[cn] ?? '',
-    cycleId: cycleIds[cn] ?? null,
-    applicationId,
-    actor: USERS.adminEn.id,
-    occurredAt: at,
   });
   const event = (await listHandoverEvents(db())).at(-1);
   if (!event) throw new Error('no hand-over event');

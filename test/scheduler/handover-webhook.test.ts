@@ -14,7 +14,7 @@ import type { Actor } from '../../domain/index.ts';
 import { WEBHOOK_LANE } from '../../domain/ports/outbox.ts';
 import { handOverEvent } from '../../domain/use-cases/hand-over-event.ts';
 import { createOutboxWorker, type OutboxWorkerOptions } from '../../scheduler/outbox-worker.ts';
-import { insertReissue, seedNoticedCycles } from '../handlers/decision-harness.ts';
+import { handOverReissue, seedNoticedCycles } from '../handlers/decision-harness.ts';
 import { USERS } from '../handlers/slack-harness.ts';
 import { decisions } from '../support/decisions.ts';
 import { useTestDatabase } from '../support/test-database.ts';
@@ -85,19 +85,11 @@ const storeOn = (ex: Database) => createStore(ex, { handoverChannels: ['webhook'
 
 /** A re-issue application, handed over by the store's hand-over port. */
 async function reissue(cn: string) {
-  const applicationId = await insertReissue(db(), {
+  await handOverReissue(db(), storeOn(db()), {
     contractId: contractIds[cn] ?? '',
     cycleId: cycleIds[cn] ?? null,
     cn,
     now: NOW,
-  });
-  await storeOn(db()).handover.enqueue({
-    kind: 'application',
-    contractId: contractIds[cn] ?? '',
-    cycleId: cycleIds[cn] ?? null,
-    applicationId,
-    actor: USERS.adminEn.id,
-    occurredAt: NOW,
   });
 }
 

@@ -2,11 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { run } from '../../../bot/app/cli.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyMaker } from '../../../bot/keys/provider-keys.ts';
-import { importData } from '../../../db/import/import-data.ts';
 import {
   applicationProgress,
   applications,
@@ -18,6 +15,8 @@ import { createStore } from '../../../db/stores/store.ts';
 import { requestRenewal } from '../../../domain/use-cases/request-renewal.ts';
 import { cycleOf, DECISION_SEED } from '../../handlers/decision-harness.ts';
 import { USERS } from '../../handlers/slack-harness.ts';
+import { databaseEnv, runCli } from '../../support/cli-run.ts';
+import { importSeed } from '../../support/seed.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 import { type FixtureCsr, makeCertificate, makeCsr } from '../../support/x509-fixtures.ts';
 
@@ -29,25 +28,7 @@ const db = () => database.current.db;
 let dir = '';
 const csrs: Record<string, FixtureCsr> = {};
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await run(argv, { DATABASE_URL: database.current.url, LOG_LEVEL: 'silent' });
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const cli = (...argv: string[]) => runCli(argv, databaseEnv(database.current.url));
 
 async function pemFile(name: string, pem: string) {
   const file = path.join(dir, name);
@@ -94,12 +75,7 @@ const certificateCount = async () => (await db().select({ n: count() }).from(cer
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'kigen-cli-cert-'));
-  const imported = await importData(
-    db(),
-    { data: parseYaml(DECISION_SEED), baseDir: '.', lineOf: () => undefined },
-    NOW,
-  );
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+  await importSeed(db(), DECISION_SEED, NOW);
   await apply('www.example.jp');
   await apply('api.example.co.jp');
 });

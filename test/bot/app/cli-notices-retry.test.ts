@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { run } from '../../../bot/app/cli.ts';
-import { importData } from '../../../db/import/import-data.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, contracts, notices } from '../../../db/schema.ts';
 import { requeueFailedNotices, selectDueNotices } from '../../../db/stores/notices-outbox.ts';
 import type { NoticeStatus } from '../../../domain/index.ts';
+import { databaseEnv, runCli } from '../../support/cli-run.ts';
+import { importSeed } from '../../support/seed.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 
 // The CLI uses the real clock, so the seed does too.
@@ -39,25 +38,7 @@ ${[
   .join('\n')}
 `;
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await run(argv, { DATABASE_URL: database.current.url, LOG_LEVEL: 'silent' });
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const cli = (...argv: string[]) => runCli(argv, databaseEnv(database.current.url));
 
 type NoticeRow = typeof notices.$inferSelect;
 
@@ -102,12 +83,7 @@ beforeEach(async () => {
   // Each test starts from the same outbox: two failed notices, one sent, one pending, one sending.
   await db().delete(auditEvents);
   await db().delete(contracts);
-  const imported = await importData(
-    db(),
-    { data: parseYaml(SEED), baseDir: '.', lineOf: () => undefined },
-    NOW,
-  );
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+  await importSeed(db(), SEED, NOW);
   await setNotice('failed-1.example.jp', 'failed', {
     attempts: 8,
     lastError: 'not_in_channel',

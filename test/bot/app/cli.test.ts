@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../../../bot/app/cli.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli-run.ts';
 import { cleanEnv, KIGEN_BIN } from '../../support/kigen-process.ts';
 
 let root = '';
@@ -27,26 +27,8 @@ function kigen(...args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
-/** `run(argv)` of bot/cli.ts in this process, with stdout and stderr captured. */
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await run(argv, env());
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+/** `run(argv)` of bot/app/cli.ts in this process, with stdout and stderr captured. */
+const cli = (...argv: string[]) => runCli(argv, env());
 
 /** Nothing was started: no embedded PostgreSQL, no process lock, not even the data directory. */
 const nothingStarted = async () => expect(await readdir(dataDir).catch(() => 'absent')).toBe('absent');

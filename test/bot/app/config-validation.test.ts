@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../bot/app/config.ts';
 import { seedContracts } from '../../scheduler/notice-fixtures.ts';
-import { type KigenRun, startKigen } from '../../support/kigen-process.ts';
+import { useKigenRuns } from '../../support/kigen-runs.ts';
 import {
   eventually,
   exitWithin,
@@ -14,18 +11,10 @@ import {
   messageOf,
   waitForLine,
 } from '../../support/kigen-watch.ts';
-import { type SlackStandIn, startSlackStandIn } from '../../support/socket-mode-stand-in.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 
 const database = useTestDatabase();
-const runs: KigenRun[] = [];
-const stands: SlackStandIn[] = [];
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const run of runs) if (run.child.exitCode === null) run.child.kill('SIGKILL');
-  await Promise.all(stands.map((s) => s.close()));
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const kigen = useKigenRuns();
 
 const KEY_32 = randomBytes(32);
 const SLACK = { SLACK_BOT_TOKEN: 'xoxb-1-config', SLACK_APP_TOKEN: 'xapp-1-config' };
@@ -80,10 +69,8 @@ describe('the configuration refuses at start, in one line naming the variable (n
   });
 
   it('kigen start: one line, exit 2, before any database is opened', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'kigen-config-'));
-    dirs.push(dataDir);
-    const run = startKigen({ KIGEN_DATA_DIR: dataDir, KIGEN_MASTER_KEY: 'short', ...SLACK });
-    runs.push(run);
+    const dataDir = await kigen.dataDir('kigen-config-');
+    const run = kigen.start({ KIGEN_DATA_DIR: dataDir, KIGEN_MASTER_KEY: 'short', ...SLACK });
     expect(await exitWithin(run, 30_000)).toBe(2);
     expect(run.lines).toEqual([
       'kigen: configuration: KIGEN_MASTER_KEY: expected 32 bytes as base64 or hex, e.g. the output of openssl rand -base64 32',
@@ -103,11 +90,9 @@ describe('Slack mode without KIGEN_MASTER_KEY, with proxy contracts in the datab
       category: 'byo',
       notAfter: new Date(Date.now() + 400 * 86_400_000),
     });
-    const slack = await startSlackStandIn();
-    stands.push(slack);
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'kigen-config-'));
-    dirs.push(dataDir);
-    const run = startKigen({
+    const slack = await kigen.slackStandIn();
+    const dataDir = await kigen.dataDir('kigen-config-');
+    const run = kigen.start({
       DATABASE_URL: database.current.url,
       KIGEN_DATA_DIR: dataDir,
       ...SLACK,
@@ -115,7 +100,6 @@ describe('Slack mode without KIGEN_MASTER_KEY, with proxy contracts in the datab
       KIGEN_HTTP_PORT: '0',
       LOG_LEVEL: 'info',
     });
-    runs.push(run);
     await waitForLine(run, /^Kigen is running/);
     const warnings = run.lines.filter((l) => logLine(l)?.level === 40).map(messageOf);
     expect(warnings).toEqual([

@@ -13,6 +13,7 @@ import { createSlackWebClient } from '../../../bot/slack/web-client.ts';
 import { planRenewals } from '../../../db/stores/renewal-planning.ts';
 import {
   CHANNEL,
+  commandBody,
   HOOKS,
   postSigned,
   SIGNING_SECRET,
@@ -185,15 +186,7 @@ describe('GET /metrics on the HTTP receiver', () => {
     const failing = '/commands/T0TEAM/metrics-failing';
     nock(HOOKS).post(failing).reply(500, 'oops');
     nock(HOOKS).post(failing).reply(200, 'ok'); // the apology
-    const body = new URLSearchParams({
-      team_id: 'T0TEAM',
-      channel_id: CHANNEL,
-      user_id: USERS.adminEn.id,
-      command: '/cert',
-      text: 'help',
-      response_url: `${HOOKS}${failing}`,
-      trigger_id: '1.2.3',
-    }).toString();
+    const body = commandBody(`${HOOKS}${failing}`, { user: USERS.adminEn.id });
     expect((await postSigned(port, body)).status).toBe(200);
     const until = Date.now() + 5_000;
     let line: Record<string, unknown> | undefined;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   answerText,
   CHANNEL,
+  commandBody,
   HOOKS,
   postSigned,
   responseUrl,
@@ -12,17 +13,6 @@ import {
 } from '../../handlers/slack-harness.ts';
 
 const harness = useSlackHarness();
-
-const commandBody = (url: string, text = 'help') =>
-  new URLSearchParams({
-    team_id: 'T0TEAM',
-    channel_id: CHANNEL,
-    user_id: USERS.adminJa.id,
-    command: '/cert',
-    text,
-    response_url: url,
-    trigger_id: '1.2.3',
-  }).toString();
 
 describe('the Bolt app on its HTTP receiver', () => {
   it('GET /healthz answers 200 {status: ok} when the database answers', async () => {
@@ -84,15 +74,7 @@ describe('the Bolt app on its HTTP receiver', () => {
           return 'ok';
         });
     });
-    const body = new URLSearchParams({
-      team_id: 'T0TEAM',
-      channel_id: CHANNEL,
-      user_id: USERS.adminEn.id,
-      command: '/cert',
-      text: 'help',
-      response_url: `${HOOKS}${failing}`,
-      trigger_id: '1.2.3',
-    }).toString();
+    const body = commandBody(`${HOOKS}${failing}`, { user: USERS.adminEn.id });
     expect((await postSigned(harness.current.port, body)).status).toBe(200);
     const answer = await apology;
     expect(answer).toEqual({

@@ -1,8 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type KigenRun, startKigen } from '../../support/kigen-process.ts';
+import { describe, expect, it } from 'vitest';
+import type { KigenRun } from '../../support/kigen-process.ts';
+import { useKigenRuns } from '../../support/kigen-runs.ts';
 import {
   eventually,
   exitWithin,
@@ -13,25 +11,16 @@ import {
   problemLines,
   waitForLine,
 } from '../../support/kigen-watch.ts';
-import { type SlackStandIn, startSlackStandIn, unreachableUrl } from '../../support/socket-mode-stand-in.ts';
+import { unreachableUrl } from '../../support/socket-mode-stand-in.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 
 const database = useTestDatabase();
-const runs: KigenRun[] = [];
-const stands: SlackStandIn[] = [];
-const dirs: string[] = [];
-
-afterAll(async () => {
-  for (const run of runs) if (run.child.exitCode === null) run.child.kill('SIGKILL');
-  await Promise.all(stands.map((s) => s.close()));
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const kigen = useKigenRuns();
 
 /** `kigen start` in Socket Mode against `slackApiUrl`, on this file's database. */
 async function startSocketMode(slackApiUrl: string): Promise<KigenRun> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'kigen-socket-'));
-  dirs.push(dataDir);
-  const run = startKigen({
+  const dataDir = await kigen.dataDir('kigen-socket-');
+  return kigen.start({
     DATABASE_URL: database.current.url,
     KIGEN_DATA_DIR: dataDir,
     SLACK_BOT_TOKEN: 'xoxb-socket-test',
@@ -40,8 +29,6 @@ async function startSocketMode(slackApiUrl: string): Promise<KigenRun> {
     KIGEN_HTTP_PORT: '0',
     LOG_LEVEL: 'info',
   });
-  runs.push(run);
-  return run;
 }
 
 /** A stop as users cause it: exit 0 within 10 s, one "Shutting down", then "Stopped"; nothing crashed. */
@@ -89,8 +76,7 @@ describe('kigen start in Socket Mode', () => {
   });
 
   it('connected: /healthz is 200; a dropped connection is 503 "disconnected" until Socket Mode has reconnected', async () => {
-    const slack = await startSlackStandIn();
-    stands.push(slack);
+    const slack = await kigen.slackStandIn();
     const run = await startSocketMode(slack.url);
     await waitForLine(run, /^Kigen is running/);
     const port = await healthPort(run);
@@ -117,8 +103,7 @@ describe('kigen start in Socket Mode', () => {
   }, 30_000);
 
   it('a wrong app-level token (invalid_auth): one line naming SLACK_APP_TOKEN, exit 1, no stack trace', async () => {
-    const slack = await startSlackStandIn({ appToken: 'invalid' });
-    stands.push(slack);
+    const slack = await kigen.slackStandIn({ appToken: 'invalid' });
     const run = await startSocketMode(slack.url);
     expect(await exitWithin(run, 20_000), run.lines.join('\n')).toBe(1);
     const problems = problemLines(run);
@@ -133,8 +118,7 @@ describe('kigen start in Socket Mode', () => {
   });
 
   it('an error nothing handles (the token revoked while running: the reconnect is refused) is one line, then the same clean stop, exit 1', async () => {
-    const slack = await startSlackStandIn({ appToken: 'revoked after the first connection' });
-    stands.push(slack);
+    const slack = await kigen.slackStandIn({ appToken: 'revoked after the first connection' });
     const run = await startSocketMode(slack.url);
     await waitForLine(run, /^Kigen is running/);
     slack.dropConnections();

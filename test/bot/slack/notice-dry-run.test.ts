@@ -7,7 +7,7 @@ import { createOutbox } from '../../../bot/app/outbox.ts';
 import { createDryRunNoticeBoard } from '../../../bot/slack/dry-run-notices.ts';
 import { notices } from '../../../db/schema.ts';
 import { planRenewals } from '../../../db/stores/renewal-planning.ts';
-import { MS_PER_DAY, type NoticeLateness } from '../../../domain/index.ts';
+import { MS_PER_DAY, type NoticeLateness, newRenewalCycle } from '../../../domain/index.ts';
 import type { NoticeToDeliver } from '../../../domain/ports/notices.ts';
 import { jst, seedContracts } from '../../scheduler/notice-fixtures.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
@@ -35,22 +35,14 @@ function notice(
       slackChannelId: 'C0123ABCD',
     },
     certificate: { id: 'cert-1', notAfter: EXPIRES },
-    cycle: {
+    cycle: newRenewalCycle({
       id: 'cycle-1',
       contractId: 'contract-1',
       category: 'proxy',
-      state: 'scheduled',
       expiresAt: EXPIRES,
       decisionDeadline: new Date(EXPIRES.getTime() - 26 * MS_PER_DAY),
       dataDeadline: new Date(EXPIRES.getTime() - 21 * MS_PER_DAY),
-      chosenPeriod: null,
-      decision: null,
-      decidedBy: null,
-      decidedAt: null,
-      renewalDataComplete: false,
-      noticedAt: null,
-      version: 0,
-    },
+    }),
     recipients: { groupAdmins: ['U0GA1'], serviceAdmins: ['U0SA1'] },
     locale,
     thread: null,

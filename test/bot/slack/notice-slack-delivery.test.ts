@@ -4,7 +4,7 @@ import { createLogger } from '../../../bot/app/logger.ts';
 import { LOOKUP_PAGE_LIMIT } from '../../../bot/slack/message-lookup.ts';
 import { createSlackNoticeBoard } from '../../../bot/slack/notice-board.ts';
 import { createOutboxSlackClient } from '../../../bot/slack/web-client.ts';
-import { MS_PER_DAY, type NoticeKind, type RenewalCycle } from '../../../domain/index.ts';
+import { MS_PER_DAY, type NoticeKind, newRenewalCycle, type RenewalCycle } from '../../../domain/index.ts';
 import type { NoticeToDeliver } from '../../../domain/ports/notices.ts';
 
 // A base URL like SLACK_API_URL; nothing listens on port 9, nock answers.
@@ -40,18 +40,15 @@ function notice(
     },
     certificate: { id: 'cert-1', notAfter: EXPIRES },
     cycle: {
-      id: 'cycle-1',
-      contractId: 'contract-1',
-      category: 'proxy',
+      ...newRenewalCycle({
+        id: 'cycle-1',
+        contractId: 'contract-1',
+        category: 'proxy',
+        expiresAt: EXPIRES,
+        decisionDeadline: daysBefore(26),
+        dataDeadline: daysBefore(21),
+      }),
       state: 'noticed',
-      expiresAt: EXPIRES,
-      decisionDeadline: daysBefore(26),
-      dataDeadline: daysBefore(21),
-      chosenPeriod: null,
-      decision: null,
-      decidedBy: null,
-      decidedAt: null,
-      renewalDataComplete: false,
       noticedAt: daysBefore(35),
       version: 1,
       ...o.cycle,

@@ -11,6 +11,7 @@ import {
   MS_PER_DAY,
   type NoticeKind,
   type NoticeLateness,
+  newRenewalCycle,
   type RenewalCycle,
 } from '../../../domain/index.ts';
 import type { NoticeToDeliver } from '../../../domain/ports/notices.ts';
@@ -51,18 +52,15 @@ function notice(o: Options = {}): NoticeToDeliver {
     o.cycle === null
       ? null
       : {
-          id: 'cycle-1',
-          contractId: 'contract-1',
-          category,
+          ...newRenewalCycle({
+            id: 'cycle-1',
+            contractId: 'contract-1',
+            category,
+            expiresAt: EXPIRES,
+            decisionDeadline: category === 'byo' ? null : DECISION,
+            dataDeadline: category === 'byo' ? null : DATA,
+          }),
           state: 'noticed',
-          expiresAt: EXPIRES,
-          decisionDeadline: category === 'byo' ? null : DECISION,
-          dataDeadline: category === 'byo' ? null : DATA,
-          chosenPeriod: null,
-          decision: null,
-          decidedBy: null,
-          decidedAt: null,
-          renewalDataComplete: false,
           noticedAt: daysBefore(35),
           version: 1,
           ...o.cycle,

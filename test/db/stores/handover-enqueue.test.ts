@@ -1,7 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { importData } from '../../../db/import/import-data.ts';
 import { applications, contracts } from '../../../db/schema.ts';
 import { CONTRACT_FACTS_COLUMNS, toContractFacts } from '../../../db/stores/contract-facts.ts';
 import { listHandoverDeliveries, listHandoverEvents } from '../../../db/stores/handover-outbox.ts';
@@ -13,6 +11,7 @@ import { closeExpiredCycle } from '../../../domain/use-cases/close-expired-cycle
 import { seedNoticedCycles } from '../../handlers/decision-harness.ts';
 import { CHANNEL, USERS } from '../../handlers/slack-harness.ts';
 import { decisions } from '../../support/decisions.ts';
+import { importYaml } from '../../support/seed.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 
 const NOW = new Date('2026-11-25T01:00:00Z');
@@ -234,11 +233,7 @@ serviceGroups:
         certificates:
           - generate: { expiresInDays: 60, validityDays: 365 }
 `;
-    const imported = await importData(
-      db(),
-      { data: parseYaml(history), baseDir: '.', lineOf: () => undefined },
-      NOW,
-    );
+    const imported = await importYaml(db(), history, NOW);
     expect(imported.ok).toBe(true);
     const [contract] = await db().select().from(contracts).where(eq(contracts.cn, 'history.example.jp'));
     const stored = await db()

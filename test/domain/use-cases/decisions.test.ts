@@ -1,8 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { createKeyMaker } from '../../../bot/keys/provider-keys.ts';
-import { importData } from '../../../db/import/import-data.ts';
 import { auditEvents, renewalCycles } from '../../../db/schema.ts';
 import { renewalApplicationsOfCycle } from '../../../db/stores/decisions.ts';
 import { createStore } from '../../../db/stores/store.ts';
@@ -11,6 +9,7 @@ import { optOut } from '../../../domain/use-cases/opt-out.ts';
 import { type RenewalForm, requestRenewal } from '../../../domain/use-cases/request-renewal.ts';
 import { DECISION_SEED } from '../../handlers/decision-harness.ts';
 import { USERS } from '../../handlers/slack-harness.ts';
+import { importSeed } from '../../support/seed.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 import { makeCsr } from '../../support/x509-fixtures.ts';
 
@@ -36,12 +35,7 @@ const form = (csr: string): RenewalForm => ({
 });
 
 beforeAll(async () => {
-  const imported = await importData(
-    db(),
-    { data: parseYaml(DECISION_SEED), baseDir: '.', lineOf: () => undefined },
-    NOW,
-  );
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+  await importSeed(db(), DECISION_SEED, NOW);
   const rows = await db().execute(
     sql`select r.id, c.cn from renewal_cycles r join contracts c on c.id = r.contract_id`,
   );

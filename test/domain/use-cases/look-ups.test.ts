@@ -1,8 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { createNodeDnsResolver } from '../../../bot/dns/node-dns-resolver.ts';
-import { importData } from '../../../db/import/import-data.ts';
 import { contracts, renewalCycles } from '../../../db/schema.ts';
 import { createStore, type Repositories } from '../../../db/stores/store.ts';
 import type { DnsResolver } from '../../../domain/ports/dns.ts';
@@ -11,6 +9,7 @@ import { lookUpDcvAddresses } from '../../../domain/use-cases/look-up-dcv.ts';
 import { lookUpDn } from '../../../domain/use-cases/look-up-dn.ts';
 import { lookUpStatus } from '../../../domain/use-cases/look-up-status.ts';
 import { startDnsServer, type TestDnsServer } from '../../support/dns-server.ts';
+import { importSeed } from '../../support/seed.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 
 // The look-up use-cases on real PostgreSQL (createStore) and a loopback DNS server: who may see what,
@@ -108,12 +107,7 @@ let apiCycleId = '';
 
 beforeAll(async () => {
   const db = database.current.db;
-  const imported = await importData(
-    db,
-    { data: parseYaml(SEED), baseDir: '.', lineOf: () => undefined },
-    NOW,
-  );
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+  await importSeed(db, SEED, NOW);
   for (const row of await db.select({ id: contracts.id, cn: contracts.cn }).from(contracts))
     ids[row.cn] = row.id;
   await db.update(contracts).set({ status: 'cancelled' }).where(eq(contracts.cn, 'gone.example.jp'));

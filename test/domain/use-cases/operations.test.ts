@@ -1,7 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { importData } from '../../../db/import/import-data.ts';
 import {
   applicationProgress,
   auditEvents,
@@ -19,6 +17,7 @@ import { registerIssuedCertificate } from '../../../domain/use-cases/register-is
 import { rejectApplication } from '../../../domain/use-cases/reject-application.ts';
 import { cycleOf, DECISION_SEED } from '../../handlers/decision-harness.ts';
 import { CHANNEL, NOW, USERS } from '../../handlers/slack-harness.ts';
+import { importSeed } from '../../support/seed.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 import { type FixtureCsr, makeCertificate, makeCsr } from '../../support/x509-fixtures.ts';
 
@@ -100,12 +99,7 @@ async function contractIdOf(cn: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const imported = await importData(
-    db(),
-    { data: parseYaml(DECISION_SEED), baseDir: '.', lineOf: () => undefined },
-    NOW,
-  );
-  if (!imported.ok) throw new Error(JSON.stringify(imported.problems));
+  await importSeed(db(), DECISION_SEED, NOW);
   await renewal('www.example.jp', 'provider');
   await renewal('shop.example.jp', 'customer');
   await renewal('api.example.co.jp', 'customer');

@@ -4,18 +4,16 @@ import { auditEvents, renewalCycles } from '../../../db/schema.ts';
 import {
   clickNotice,
   cycleOf,
-  DECISION_SEED,
+  cycleRow,
   deliverOutbox,
   PARENT_TS,
-  recordSlackCalls,
   textsOf,
+  useDecisionHarness,
   waitForCalls,
 } from '../decision-harness.ts';
-import { answerText, NOW, USERS, useSlackHarness } from '../slack-harness.ts';
+import { answerText, NOW, USERS } from '../slack-harness.ts';
 
-const harness = useSlackHarness({ seed: DECISION_SEED });
-const db = () => harness.current.database.current.db;
-let slack: ReturnType<typeof recordSlackCalls>;
+const { harness, db, slack } = useDecisionHarness();
 let cycleId: string;
 
 const click = async (actionId: string, user: string = USERS.adminJa.id, value = cycleId) => {
@@ -23,7 +21,7 @@ const click = async (actionId: string, user: string = USERS.adminJa.id, value = 
   expect(run.status).toBe(200);
   return answerText(await run.answer);
 };
-const cycle = async () => (await db().select().from(renewalCycles).where(eq(renewalCycles.id, cycleId)))[0];
+const cycle = () => cycleRow(db(), cycleId);
 const audit = async (action: string) =>
   db()
     .select()
@@ -31,7 +29,6 @@ const audit = async (action: string) =>
     .where(and(eq(auditEvents.action, action), eq(auditEvents.cycleId, cycleId)));
 
 beforeAll(async () => {
-  slack = recordSlackCalls();
   cycleId = await cycleOf(db(), 'www.example.jp');
 });
 

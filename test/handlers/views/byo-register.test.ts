@@ -6,19 +6,17 @@ import { makeCertificate, makeChain, makeCsr } from '../../support/x509-fixtures
 import {
   clickNotice,
   cycleOf,
-  DECISION_SEED,
+  cycleRow,
   deliverOutbox,
-  recordSlackCalls,
   submitView,
   textsOf,
+  useDecisionHarness,
   waitForCalls,
 } from '../decision-harness.ts';
-import { answerText, NOW, USERS, useSlackHarness } from '../slack-harness.ts';
+import { answerText, NOW, USERS } from '../slack-harness.ts';
 
 const CN = 'byo.example.jp';
-const harness = useSlackHarness({ seed: DECISION_SEED });
-const db = () => harness.current.database.current.db;
-let slack: ReturnType<typeof recordSlackCalls>;
+const { harness, db, slack } = useDecisionHarness();
 let cycleId: string;
 
 const submit = (certificate: string, chain = '', user: string = USERS.adminJa.id) =>
@@ -42,10 +40,9 @@ const certificateCount = async () => {
       .where(eq(certificates.contractId, contract?.id ?? ''))
   ).length;
 };
-const cycle = async () => (await db().select().from(renewalCycles).where(eq(renewalCycles.id, cycleId)))[0];
+const cycle = () => cycleRow(db(), cycleId);
 
 beforeAll(async () => {
-  slack = recordSlackCalls();
   cycleId = await cycleOf(db(), CN);
 });
 

@@ -4,18 +4,16 @@ import { auditEvents, renewalCycles } from '../../../db/schema.ts';
 import {
   clickNotice,
   cycleOf,
-  DECISION_SEED,
+  cycleRow,
   deliverOutbox,
-  recordSlackCalls,
   submitView,
   textsOf,
+  useDecisionHarness,
   waitForCalls,
 } from '../decision-harness.ts';
-import { answerText, NOW, USERS, useSlackHarness } from '../slack-harness.ts';
+import { answerText, NOW, USERS } from '../slack-harness.ts';
 
-const harness = useSlackHarness({ seed: DECISION_SEED });
-const db = () => harness.current.database.current.db;
-let slack: ReturnType<typeof recordSlackCalls>;
+const { harness, db, slack } = useDecisionHarness();
 let cycleId: string;
 
 const metadata = () => JSON.stringify({ c: cycleId, ch: 'C0CHANNEL1', ts: '1764000000.000100' });
@@ -26,10 +24,9 @@ const submit = (period: string | null, user: string = USERS.adminJa.id, privateM
     fields: { period: { selected: period } },
     user,
   });
-const cycle = async () => (await db().select().from(renewalCycles).where(eq(renewalCycles.id, cycleId)))[0];
+const cycle = () => cycleRow(db(), cycleId);
 
 beforeAll(async () => {
-  slack = recordSlackCalls();
   cycleId = await cycleOf(db(), 'shop.example.jp');
 });
 

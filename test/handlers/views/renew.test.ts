@@ -7,20 +7,18 @@ import { makeCsr, makeCsrWithBrokenSignature } from '../../support/x509-fixtures
 import {
   clickNotice,
   cycleOf,
-  DECISION_SEED,
+  cycleRow,
   deliverOutbox,
   type FieldValue,
-  recordSlackCalls,
   submitView,
   textsOf,
+  useDecisionHarness,
   waitForCalls,
 } from '../decision-harness.ts';
-import { answerText, NOW, USERS, useSlackHarness } from '../slack-harness.ts';
+import { answerText, NOW, USERS } from '../slack-harness.ts';
 
 const MASTER_KEY = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
-const harness = useSlackHarness({ seed: DECISION_SEED, env: { KIGEN_MASTER_KEY: MASTER_KEY } });
-const db = () => harness.current.database.current.db;
-let slack: ReturnType<typeof recordSlackCalls>;
+const { harness, db, slack } = useDecisionHarness({ KIGEN_MASTER_KEY: MASTER_KEY });
 const cycles: Record<string, string> = {};
 
 const form = (overrides: Record<string, FieldValue> = {}): Record<string, FieldValue> => ({
@@ -50,17 +48,10 @@ const submit = (
     fields,
     user,
   });
-const cycle = async (cn: string) =>
-  (
-    await db()
-      .select()
-      .from(renewalCycles)
-      .where(eq(renewalCycles.id, cycles[cn] ?? ''))
-  )[0];
+const cycle = (cn: string) => cycleRow(db(), cycles[cn] ?? '');
 const apps = (cn: string) => renewalApplicationsOfCycle(db(), cycles[cn] ?? '');
 
 beforeAll(async () => {
-  slack = recordSlackCalls();
   for (const cn of ['www.example.jp', 'shop.example.jp', 'api.example.co.jp'])
     cycles[cn] = await cycleOf(db(), cn);
 });
