@@ -87,11 +87,11 @@ for (const name of chosen) {
 }
 
 const table = [
-  '| scenario | sent | duplicates | lost | throughput | vs ceiling | longest channel pause | exit codes |',
-  '|---|---:|---:|---:|---:|---:|---:|---|',
+  '| scenario | sent | duplicates | lost | throughput | vs ceiling | longest channel pause | CPU busy | exit codes |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---|',
   ...rows.map(
     ([name, r]) =>
-      `| ${name} | ${r.sent} | ${r.duplicates} | ${r.lost} | ${r.perSecond.toFixed(1)}/s | ${((100 * r.perSecond) / r.ceilingPerSecond).toFixed(0)} % of ${r.ceilingPerSecond}/s | ${r.longestChannelGapSeconds.toFixed(1)} s | ${r.exitCodes.join(' ')} |`,
+      `| ${name} | ${r.sent} | ${r.duplicates} | ${r.lost} | ${r.perSecond.toFixed(1)}/s | ${((100 * r.perSecond) / r.ceilingPerSecond).toFixed(0)} % of ${r.ceilingPerSecond}/s | ${r.longestChannelGapSeconds.toFixed(1)} s | ${r.cpuBusyPercent === null ? 'n/a' : `${r.cpuBusyPercent.toFixed(0)} %`} | ${r.exitCodes.join(' ')} |`,
   ),
 ];
 process.stdout.write(`\n${table.join('\n')}\n`);

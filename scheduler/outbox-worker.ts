@@ -149,7 +149,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const paceMs = options.paceMs ?? defaultPace;
   const holdWhilePacedMs = options.holdWhilePacedMs ?? 5_000;
   const maxLanes = options.maxLanes ?? 256;
-  const lanesPerRound = options.lanesPerRound ?? 16;
+  const lanesPerRound = options.lanesPerRound ?? 32;
   const pollMs = options.pollMs ?? 500;
   const maxAttempts = options.maxAttempts ?? 8;
   const random = options.random ?? Math.random;
@@ -439,7 +439,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       try {
         const taken = await poll(summary);
         // More ready lanes than one round takes: come back at once (the replicas take turns).
-        if (taken === lanesPerRound && held.size < maxLanes) delay = 50;
+        if (taken === lanesPerRound && held.size < maxLanes) delay = 0;
       } catch (error) {
         storeFailures++;
         if (!storeFailing)

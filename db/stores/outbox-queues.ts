@@ -75,7 +75,9 @@ export function createOutboxQueue(ex: Executor, name: QueueName): OutboxQueue {
 
     async readyLanes(now, limit) {
       const at = now.toISOString();
-      // Pending rows ready now, and rows a holder left claimed (taken over once its lease ended).
+      // Pending rows ready now, and rows a holder left claimed (taken over once its lease ended); not
+      // the lanes that cannot be taken now (held, or paced): with many lanes busy, the oldest ready
+      // ones would all be held, and the lanes still free never offered.
       const rows = (await ex.execute(sql`
         select lane from (
           select x.lane, min(x.created_at) as since from ${q.from}
@@ -84,6 +86,11 @@ export function createOutboxQueue(ex: Executor, name: QueueName): OutboxQueue {
           union all
           select x.lane, min(x.created_at) from ${table} x where x.status = 'sending' group by x.lane
         ) r
+        where not exists (
+          select 1 from outbox_lanes l
+           where l.lane = r.lane
+             and ((l.holder is not null and l.held_until >= ${at}::timestamptz)
+                  or l.paced_until > ${at}::timestamptz))
         group by lane order by min(since) limit ${limit}
       `)) as unknown as { lane: LaneId }[];
       return rows.map((r) => r.lane);

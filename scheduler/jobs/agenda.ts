@@ -25,6 +25,32 @@ export type Scheduler = {
 };
 
 const DEFAULT_LOCK_LIFETIME_MS = 2 * 60_000;
+
+/** Errors of a database that is away (restarting, unreachable): the next poll tries again by itself. */
+const DATABASE_AWAY_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08001',
+  '08003',
+  '08006',
+]);
+const databaseAway = (error: unknown) => {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (
+    (typeof code === 'string' && DATABASE_AWAY_CODES.has(code)) ||
+    /Connection terminated|connection timeout|Cannot use a pool after calling end/i.test(String(message))
+  );
+};
+/** A log line's view of an error: never the object itself (pg's carry the client and its parameters). */
+const brief = (error: unknown) => ({
+  message: String((error as { message?: unknown } | null)?.message ?? error),
+  code: (error as { code?: unknown } | null)?.code,
+});
 /** pg_advisory_lock key of Agenda's schema creation ('kigen' + 'agenda' in ASCII, folded to 32 bits). */
 const SCHEMA_LOCK_KEY = 0x6b676164;
 
@@ -70,10 +96,21 @@ export async function startScheduler(options: {
     processEvery: options.processEvery ?? '5 seconds',
     defaultLockLifetime: DEFAULT_LOCK_LIFETIME_MS,
   });
-  agenda.on('error', (error) => logger.error({ err: error }, 'scheduler error'));
-  agenda.on('fail', (error: unknown, job: { attrs?: { name?: string } }) =>
-    logger.error({ err: error, job: job?.attrs?.name }, 'scheduler job failed'),
-  );
+  const state = { running: true, stopping: false };
+  // While PostgreSQL is away Agenda's polls fail until it is back: a warning, as for the outbox. After
+  // the drain at a stop, a poll already scheduled may still meet the ended pool: nothing to say.
+  agenda.on('error', (error) => {
+    if (state.stopping && databaseAway(error)) return;
+    if (databaseAway(error))
+      logger.warn({ err: brief(error) }, 'scheduler: the database does not answer; polling again');
+    else logger.error({ err: error }, 'scheduler error');
+  });
+  agenda.on('fail', (error: unknown, job: { attrs?: { name?: string } }) => {
+    const name = job?.attrs?.name;
+    if (databaseAway(error))
+      logger.warn({ err: brief(error), job: name }, 'scheduler job stopped: the database does not answer');
+    else logger.error({ err: error, job: name }, 'scheduler job failed');
+  });
   for (const job of options.jobs) {
     agenda.define(job.name, () => job.run(clock()), {
       concurrency: 1,
@@ -87,13 +124,13 @@ export async function startScheduler(options: {
     await pool.end().catch(() => undefined);
     throw error;
   }
-  const state = { running: true };
   logger.info({ jobs: options.jobs.map((j) => j.name) }, 'scheduler started');
   return {
     get running() {
       return state.running;
     },
     async stop(timeoutMs = 25_000) {
+      state.stopping = true;
       // drain, not stop: stop() unlocks running jobs, so another replica would run them at once again.
       const drained = await agenda.drain(timeoutMs);
       if (drained.timedOut)

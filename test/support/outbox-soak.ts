@@ -61,6 +61,8 @@ export type SoakReport = {
   readonly ceilingPerSecond: number;
   /** The longest time with no post in a channel that still had notices to go (recovery after a fault). */
   readonly longestChannelGapSeconds: number;
+  /** The machine's CPU busy share (all cores) while the notices went out; null where /proc/stat is not. */
+  readonly cpuBusyPercent: number | null;
   readonly exitCodes: (number | null)[];
   readonly errorLines: string[];
   readonly events: string[];
@@ -111,6 +113,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       env: { KIGEN_OUTBOX_LEASE_SECONDS: String(o.leaseSeconds ?? 60) },
     });
     note('replicas running');
+    const cpuAtStart = await cpuTimes();
     const s = slack;
     const f = fleet;
     const stored = () => s.postsPerNotice().size;
@@ -132,6 +135,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const disruption = o.disrupt?.(ctx);
     const deadline = Date.now() + o.timeoutMs;
     while (stored() < o.notices && Date.now() < deadline) await sleep(200);
+    const cpuBusyPercent = busyPercent(cpuAtStart, await cpuTimes());
     await disruption;
     // Every notice in Slack; now every row recorded: a post whose answer was lost (or whose record
     // failed while the database was away) is recorded by its retry, after a look-up that finds it.
@@ -141,7 +145,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     note('stopping replicas');
     const exitCodes = await f.stopAll();
     const statuses = await noticeStatuses(pg.url);
-    return report(o, s, statuses, exitCodes, f.errorLines(), events);
+    return { ...report(o, s, statuses, exitCodes, f.errorLines(), events), cpuBusyPercent };
   } finally {
     if (fleet) await fleet.stopAll().catch(() => undefined);
     await slack?.close();
@@ -152,6 +156,23 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Total and idle jiffies of all cores (/proc/stat); null elsewhere. */
+async function cpuTimes(): Promise<{ total: number; idle: number } | null> {
+  const line = (await readFile('/proc/stat', 'utf8').catch(() => '')).split('\n')[0] ?? '';
+  const fields = line.trim().split(/\s+/).slice(1).map(Number);
+  if (!line.startsWith('cpu ') || fields.length < 5) return null;
+  // idle + iowait count as not busy.
+  return { total: fields.reduce((a, b) => a + b, 0), idle: (fields[3] ?? 0) + (fields[4] ?? 0) };
+}
+
+const busyPercent = (
+  from: { total: number; idle: number } | null,
+  to: { total: number; idle: number } | null,
+): number | null =>
+  from && to && to.total > from.total
+    ? (100 * (to.total - from.total - (to.idle - from.idle))) / (to.total - from.total)
+    : null;
 
 /** SIGINT to the postmaster: PostgreSQL's fast shutdown (`pg_ctl stop -m fast`), sessions ended with 57P01. */
 async function fastShutdown(server: EmbeddedPostgres): Promise<void> {
@@ -184,7 +205,7 @@ function report(
   exitCodes: (number | null)[],
   errorLines: string[],
   events: string[],
-): SoakReport {
+): Omit<SoakReport, 'cpuBusyPercent'> {
   const posts = slack.postsPerNotice();
   const noticeMessages = slack.messages.filter((m) => m.noticeId !== null);
   const first = noticeMessages[0]?.at ?? 0;
