@@ -160,8 +160,8 @@ async function main() {
     // worth, then all of them), and one claim, in a transaction rolled back afterwards.
     const due = await countDueNotices(db, now);
     const queue = createOutboxQueue(db, 'notices');
-    const [, roundMs] = await elapsed(() => queue.readyLanes(now, 64));
-    const [lanes, allLanesMs] = await elapsed(() => queue.readyLanes(now, 1_000_000));
+    const [, roundMs] = await elapsed(() => queue.readyLanes(now, 64, 'bench'));
+    const [lanes, allLanesMs] = await elapsed(() => queue.readyLanes(now, 1_000_000, 'bench'));
     let claimMs = 0;
     await db
       .transaction(async (tx) => {

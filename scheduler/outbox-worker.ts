@@ -10,6 +10,7 @@ import type {
   QueueName,
 } from '../domain/ports/outbox.ts';
 import { isSlackLane } from '../domain/ports/outbox.ts';
+import { briefError, databaseAway } from './database-away.ts';
 
 type Log = {
   info(obj: object, msg?: string): void;
@@ -280,7 +281,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       ]);
       return { outcome, interrupted: controller.signal.reason === SHUTDOWN };
     } catch (error) {
-      logger.error({ err: error, id: claim.id, lane: claim.lane }, 'outbox handler threw');
+      if (databaseAway(error)) {
+        // PostgreSQL restarting under the attempt: routine; the item is retried (looked up first).
+        logger.warn(
+          { error: briefError(error), id: claim.id, lane: claim.lane },
+          'outbox attempt interrupted: the database does not answer',
+        );
+      } else logger.error({ err: error, id: claim.id, lane: claim.lane }, 'outbox handler threw');
       return {
         outcome: {
           kind: 'retry',
@@ -370,7 +377,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const readyLanes = async (now: Date): Promise<LaneId[]> => {
     const lanes = new Set<LaneId>();
     for (const { queue } of options.queues) {
-      for (const lane of await queue.readyLanes(now, Math.max(lanesPerRound * 4, 64))) {
+      for (const lane of await queue.readyLanes(now, Math.max(lanesPerRound * 4, 64), workerId)) {
         if (!held.has(lane)) lanes.add(lane);
       }
     }

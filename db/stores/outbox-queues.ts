@@ -73,11 +73,12 @@ export function createOutboxQueue(ex: Executor, name: QueueName): OutboxQueue {
     name,
     canFail: q.canFail,
 
-    async readyLanes(now, limit) {
+    async readyLanes(now, limit, workerId) {
       const at = now.toISOString();
       // Pending rows ready now, and rows a holder left claimed (taken over once its lease ended); not
-      // the lanes that cannot be taken now (held, or paced): with many lanes busy, the oldest ready
-      // ones would all be held, and the lanes still free never offered.
+      // the lanes that cannot be taken now (held by another replica, or paced): with many lanes busy,
+      // the oldest ready ones would all be held, and the lanes still free never offered. A lane still
+      // leased to this worker is offered: its release failed (the database was away) and it is ours.
       const rows = (await ex.execute(sql`
         select lane from (
           select x.lane, min(x.created_at) as since from ${q.from}
@@ -89,7 +90,7 @@ export function createOutboxQueue(ex: Executor, name: QueueName): OutboxQueue {
         where not exists (
           select 1 from outbox_lanes l
            where l.lane = r.lane
-             and ((l.holder is not null and l.held_until >= ${at}::timestamptz)
+             and ((l.holder <> ${workerId} and l.held_until >= ${at}::timestamptz)
                   or l.paced_until > ${at}::timestamptz))
         group by lane order by min(since) limit ${limit}
       `)) as unknown as { lane: LaneId }[];

@@ -74,8 +74,11 @@ export interface OutboxQueue {
   readonly name: QueueName;
   /** False for a queue whose items are never given up (the hand-over): failures are retried forever. */
   readonly canFail: boolean;
-  /** Lanes with an item ready at `now` (due, not waiting for a retry), or one left claimed by a dead holder. */
-  readyLanes(now: Date, limit: number): Promise<LaneId[]>;
+  /**
+   * Lanes with an item ready at `now` (due, not waiting for a retry), or one left claimed by a dead
+   * holder, that `workerId` could lease now: not held by another replica, not paced into the future.
+   */
+  readyLanes(now: Date, limit: number, workerId: string): Promise<LaneId[]>;
   /**
    * The next item of `lane` ready at `now`, claimed with a fresh token: first one left claimed by an
    * earlier holder (taken over as uncertain), then the oldest ready one in the queue's order. Only

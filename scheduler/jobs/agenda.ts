@@ -1,6 +1,7 @@
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda } from 'agenda';
 import pg from 'pg';
+import { briefError, databaseAway } from '../database-away.ts';
 
 type Log = {
   info(obj: object, msg?: string): void;
@@ -26,31 +27,6 @@ export type Scheduler = {
 
 const DEFAULT_LOCK_LIFETIME_MS = 2 * 60_000;
 
-/** Errors of a database that is away (restarting, unreachable): the next poll tries again by itself. */
-const DATABASE_AWAY_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01',
-  '57P02',
-  '57P03',
-  '08001',
-  '08003',
-  '08006',
-]);
-const databaseAway = (error: unknown) => {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    (typeof code === 'string' && DATABASE_AWAY_CODES.has(code)) ||
-    /Connection terminated|connection timeout|Cannot use a pool after calling end/i.test(String(message))
-  );
-};
-/** A log line's view of an error: never the object itself (pg's carry the client and its parameters). */
-const brief = (error: unknown) => ({
-  message: String((error as { message?: unknown } | null)?.message ?? error),
-  code: (error as { code?: unknown } | null)?.code,
-});
 /** pg_advisory_lock key of Agenda's schema creation ('kigen' + 'agenda' in ASCII, folded to 32 bits). */
 const SCHEMA_LOCK_KEY = 0x6b676164;
 
@@ -77,10 +53,7 @@ export async function startScheduler(options: {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3 });
   // Never the error object itself: pg's errors can carry the client and its connection parameters.
   const lost = (error: Error) =>
-    logger.warn(
-      { err: { message: error.message, code: (error as { code?: string }).code } },
-      'scheduler: database connection lost; it reconnects by itself',
-    );
+    logger.warn({ error: briefError(error) }, 'scheduler: database connection lost; it reconnects by itself');
   pool.on('connect', (client) => client.on('error', lost));
   pool.on('error', () => undefined);
   try {
@@ -102,13 +75,16 @@ export async function startScheduler(options: {
   agenda.on('error', (error) => {
     if (state.stopping && databaseAway(error)) return;
     if (databaseAway(error))
-      logger.warn({ err: brief(error) }, 'scheduler: the database does not answer; polling again');
+      logger.warn({ error: briefError(error) }, 'scheduler: the database does not answer; polling again');
     else logger.error({ err: error }, 'scheduler error');
   });
   agenda.on('fail', (error: unknown, job: { attrs?: { name?: string } }) => {
     const name = job?.attrs?.name;
     if (databaseAway(error))
-      logger.warn({ err: brief(error), job: name }, 'scheduler job stopped: the database does not answer');
+      logger.warn(
+        { error: briefError(error), job: name },
+        'scheduler job stopped: the database does not answer',
+      );
     else logger.error({ err: error, job: name }, 'scheduler job failed');
   });
   for (const job of options.jobs) {

@@ -85,7 +85,7 @@ describe('the outbox engine', () => {
     const leases = createLaneLeases(ex);
     const queue = createOutboxQueue(ex, 'notices');
     // The dead replica: it leased the lane and claimed the notice, then nothing.
-    const [lane] = await queue.readyLanes(dueAt, 10);
+    const [lane] = await queue.readyLanes(dueAt, 10, 'dead');
     expect(await leases.acquire([lane as string], 'dead', dueAt, 60 * SECOND, 1)).toEqual([lane]);
     const abandoned = await queue.claimNext(lane as string, 'dead', dueAt);
     expect(abandoned?.uncertainSince).toBeNull();
@@ -155,6 +155,56 @@ describe('the outbox engine', () => {
       sql`select status, attempts, last_error from notices where kind = 'byo_notice'`,
     )) as unknown as { status: string; attempts: number; last_error: string }[];
     expect(row).toEqual({ status: 'failed', attempts: 3, last_error: 'internal_error (after 3 attempts)' });
+  });
+
+  it('a handler that throws leaves its outcome unknown (retried, looked up first); a database gone away is a warning, anything else an error', async () => {
+    const { dueAt } = await renewalPlanning(database.current.db, { count: 2, channels: 2 });
+    const closed = Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), {
+      code: 'CONNECTION_CLOSED',
+    });
+    const thrown = [closed, new TypeError('a bug')];
+    const log = captureLogger();
+    const w = worker(
+      database.current.db,
+      async () => {
+        throw thrown.shift();
+      },
+      { logger: log.logger },
+    );
+    expect(await w.runUntilIdle(dueAt)).toMatchObject({ claimed: 2, retried: 2 });
+    const rows = (await database.current.db.execute(
+      sql`select uncertain_since is not null as uncertain from notices where kind = 'byo_notice'`,
+    )) as unknown as { uncertain: boolean }[];
+    expect(rows.map((r) => r.uncertain)).toEqual([true, true]);
+    const about = log.lines.filter((l) => /outbox (attempt interrupted|handler threw)/.test(String(l.msg)));
+    expect(about.map((l) => [l.level, l.msg])).toEqual(
+      expect.arrayContaining([
+        [40, 'outbox attempt interrupted: the database does not answer'],
+        [50, 'outbox handler threw'],
+      ]),
+    );
+    expect(about).toHaveLength(2);
+    // The routine one says what happened, without a stack.
+    expect(about.find((l) => l.level === 40)?.error).toEqual({
+      message: 'write CONNECTION_CLOSED 127.0.0.1:5432',
+      code: 'CONNECTION_CLOSED',
+    });
+  });
+
+  it('only lanes that can be taken now are offered: with the oldest ready lanes held, the others still are', async () => {
+    const { dueAt } = await renewalPlanning(database.current.db, { count: 12, channels: 12 });
+    const queue = createOutboxQueue(database.current.db, 'notices');
+    const leases = createLaneLeases(database.current.db);
+    const first = await queue.readyLanes(dueAt, 8, 'replica-a');
+    expect(first).toHaveLength(8);
+    expect(await leases.acquire(first, 'replica-a', dueAt, 60 * SECOND, 8)).toHaveLength(8);
+    const offered = await queue.readyLanes(dueAt, 8, 'replica-b');
+    expect(offered).toHaveLength(4);
+    expect(offered.filter((lane) => first.includes(lane))).toEqual([]);
+    // To its own holder a leased lane is offered (its release failed while the database was away).
+    expect(await queue.readyLanes(dueAt, 12, 'replica-a')).toHaveLength(12);
+    // Its lease over (a replica killed), a held lane is offered to anyone again.
+    expect(await queue.readyLanes(new Date(dueAt.getTime() + 61 * SECOND), 12, 'replica-b')).toHaveLength(12);
   });
 
   it('stop() lets the attempt in flight finish and releases every lane at once, keeping its pace', async () => {
