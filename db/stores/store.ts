@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { ANNOUNCEMENT_KINDS } from '../../domain/index.ts';
 import type { HandoverChannel } from '../../domain/ports/handover.ts';
 import type { Repositories } from '../../domain/ports/index.ts';
-import type { Store } from '../../domain/ports/store.ts';
+import { isRolledBack, type RolledBack, type Store } from '../../domain/ports/store.ts';
 import { contracts } from '../schema.ts';
 import type { Database, Executor } from '../server/connection.ts';
 import { applicationRepository } from './application-repository.ts';
@@ -18,6 +18,8 @@ import { findCycle, recordAudit, saveTransition, updateCycle } from './renewal-c
 import { contractsMissingPlan, planRenewals } from './renewal-planning.ts';
 
 export type { Repositories };
+
+const ROLLBACK = new Error('rolled back by the work');
 
 export type StoreOptions = {
   /** The channels hand-over events go to (KIGEN_OPS_CHANNEL, KIGEN_WEBHOOK_URL of this deployment). */
@@ -84,11 +86,23 @@ export function createStore(db: Database, options: StoreOptions): Store<Reposito
   const wake = () => options.onEnqueued?.();
   return {
     ...repositoriesOn(db, options, wake),
-    async transaction(work) {
+    async transaction<T>(work: (tx: Repositories) => Promise<T | RolledBack<T>>): Promise<T> {
       let enqueued = false;
-      const result = await db.transaction((tx) => work(repositoriesOn(tx, options, () => (enqueued = true))));
-      if (enqueued) wake();
-      return result;
+      let undone: RolledBack<T> | null = null;
+      try {
+        const result = await db.transaction(async (tx) => {
+          const outcome = await work(repositoriesOn(tx, options, () => (enqueued = true)));
+          if (!isRolledBack(outcome)) return outcome as T;
+          undone = outcome as RolledBack<T>;
+          // drizzle rolls back on a throw: our own signal, caught below and answered with the value.
+          throw ROLLBACK;
+        });
+        if (enqueued) wake();
+        return result;
+      } catch (error) {
+        if (error === ROLLBACK && undone !== null) return (undone as RolledBack<T>).value;
+        throw error;
+      }
     },
   };
 }

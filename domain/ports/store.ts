@@ -8,8 +8,20 @@ import type { Actor, CycleCommand, CycleReason, RenewalCycle, Transition } from 
  * transaction: everything written there commits together or not at all.
  */
 export type Store<R> = R & {
-  transaction<T>(work: (tx: R) => Promise<T>): Promise<T>;
+  /** The work's value; when the work returns `rollBack(value)`, nothing it wrote stays, and `value`. */
+  transaction<T>(work: (tx: R) => Promise<T | RolledBack<T>>): Promise<T>;
 };
+
+const ROLLED_BACK: unique symbol = Symbol('rolled back');
+
+/** A transaction's answer whose writes must not stay: a refusal found after something was written. */
+export type RolledBack<T> = { readonly [ROLLED_BACK]: true; readonly value: T };
+
+/** Returned by a transaction's work: undo what it wrote, and answer `value` (errors are values). */
+export const rollBack = <T>(value: T): RolledBack<T> => ({ [ROLLED_BACK]: true, value });
+
+export const isRolledBack = (result: unknown): result is RolledBack<unknown> =>
+  typeof result === 'object' && result !== null && ROLLED_BACK in result;
 
 /** One row of the audit trail: who did what, when, to which contract and cycle, before and after. */
 export type AuditEntry = {

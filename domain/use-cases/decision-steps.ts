@@ -158,15 +158,20 @@ export async function moveLockedCycle(
   return { ok: true, before, moved: moved.value };
 }
 
-/** Thrown inside a transaction to roll it back when someone else decided first (a lost race). */
-export class DecidedMeanwhile extends Error {
-  constructor() {
-    super('decided meanwhile');
-  }
-}
+/**
+ * Someone else decided first, found inside the transaction after it wrote: the transaction's work
+ * returns `rollBack(LOST_RACE)`, and `afterLostRace` answers it once the writes are undone.
+ */
+export const LOST_RACE = { ok: false, reason: 'decision.lost_race' } as const;
+export type LostRace = typeof LOST_RACE;
 
-/** A lost race, answered as "already decided" with who and when (the cycle as it is now). */
-export async function decidedMeanwhile(store: DecisionStore, cycleId: string): Promise<Refused> {
+/** A lost race answered as "already decided" with who and when (the cycle as it is now); else the outcome. */
+export async function afterLostRace<T>(
+  store: DecisionStore,
+  cycleId: string,
+  outcome: T | LostRace,
+): Promise<T | Refused> {
+  if (outcome !== LOST_RACE) return outcome as T;
   const cycle = await store.cycles.find(cycleId);
   return cycle
     ? { ok: false, reason: 'cycle.already_decided', cycle }

@@ -1,11 +1,13 @@
 import type { DecisionContext, Refused } from '../ports/decisions.ts';
+import { type RolledBack, rollBack } from '../ports/store.ts';
 import type { NoticeSettings } from '../rules/notice-schedule.ts';
 import type { RenewalCycle } from '../rules/renewal-cycle.ts';
 import {
-  DecidedMeanwhile,
+  afterLostRace,
   type DecisionInput,
   type DecisionPorts,
-  decidedMeanwhile,
+  LOST_RACE,
+  type LostRace,
   loadDecision,
   moveLockedCycle,
   precheck,
@@ -62,8 +64,8 @@ export async function registerByoCertificate(
   }
   const { leaf, chainPem, acceptance } = accepted.value;
 
-  try {
-    return await ports.store.transaction(async (tx): Promise<RegisterByoResult> => {
+  const outcome = await ports.store.transaction(
+    async (tx): Promise<RegisterByoResult | LostRace | RolledBack<LostRace>> => {
       const step = await moveLockedCycle(tx, { action: ACTION, input, context }, { type: ACTION, actor });
       if (!step.ok) return step;
       const { before: cycle, moved } = step;
@@ -81,7 +83,7 @@ export async function registerByoCertificate(
         settings: input.settings,
       });
       // The same certificate, registered a moment ago by someone else.
-      if (!stored) throw new DecidedMeanwhile();
+      if (!stored) return rollBack(LOST_RACE);
       await tx.audit.record({
         actor,
         action: `decision.${ACTION}`,
@@ -107,9 +109,7 @@ export async function registerByoCertificate(
         contract: context.contract,
         certificate: { id: stored.id, notAfter: leaf.notAfter, sansChanged: acceptance.sansChanged },
       };
-    });
-  } catch (error) {
-    if (error instanceof DecidedMeanwhile) return decidedMeanwhile(ports.store, context.cycle.id);
-    throw error;
-  }
+    },
+  );
+  return afterLostRace(ports.store, context.cycle.id, outcome);
 }

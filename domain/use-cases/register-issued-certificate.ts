@@ -8,6 +8,7 @@ import {
   type StoredCertificate,
   staffActorId,
 } from '../ports/operations.ts';
+import { type RolledBack, rollBack } from '../ports/store.ts';
 import { advanceProgress, answersCsr, issueRefusal } from '../rules/application-progress.ts';
 import { contractPeriodEndOfIssued } from '../rules/contract-period.ts';
 import type { NoticeSettings } from '../rules/notice-schedule.ts';
@@ -36,23 +37,12 @@ export type RegisterIssuedResult =
     }
   | OpsRefusal<IssueReason>;
 
-/** A refusal inside the transaction: thrown so that nothing written there stays. */
-class Refused extends Error {
-  constructor(
-    readonly reason: IssueReason,
-    readonly params: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(reason);
-  }
-}
+const refusal = (
+  reason: IssueReason,
+  params: Readonly<Record<string, unknown>> = {},
+): OpsRefusal<IssueReason> => ({ ok: false, reason, params });
 
 type Found = { readonly contractId: string; readonly cn: string; readonly applicationId: string | null };
-
-class RegisteredMeanwhile extends Error {
-  constructor(readonly found: Found) {
-    super('registered meanwhile');
-  }
-}
 
 /** This very certificate is registered already: nothing changes, nobody is told again. */
 const unchanged = (found: Found, certificate: StoredCertificate): RegisterIssuedResult => ({
@@ -108,13 +98,13 @@ export async function registerIssuedCertificate(
   const chainPem = chainPemOf(bundle.value);
   const by = staffActorId(actor);
 
-  try {
-    return await ports.store.transaction(async (tx): Promise<RegisterIssuedResult> => {
+  return ports.store.transaction(
+    async (tx): Promise<RegisterIssuedResult | RolledBack<RegisterIssuedResult>> => {
       const context = await tx.operations.issueContext(target);
       if (!context) {
-        throw 'cn' in target
-          ? new Refused('ops.contract_not_found', { cn: target.cn })
-          : new Refused('ops.application_not_found');
+        return 'cn' in target
+          ? refusal('ops.contract_not_found', { cn: target.cn })
+          : refusal('ops.application_not_found');
       }
       const { contract, application } = context;
       const same = await tx.operations.registeredCertificate(contract.id, leaf.fingerprintSha256Hex);
@@ -122,11 +112,12 @@ export async function registerIssuedCertificate(
       if (same) return unchanged(found, same);
       // A proxy certificate answers an application; without an open one there is nothing to complete.
       if (contract.category === 'proxy' && !application) {
-        throw new Refused('ops.no_open_application', { cn: contract.cn });
+        return refusal('ops.no_open_application', { cn: contract.cn });
       }
       const closed = application ? issueRefusal(application.progress) : null;
-      if (closed) throw new Refused(closed);
-      checkAnswers(context, leaf, now);
+      if (closed) return refusal(closed);
+      const unanswered = checkAnswers(context, leaf, now);
+      if (unanswered) return unanswered;
 
       const cycleId = application ? application.cycleId : context.openCycleId;
       if (cycleId) {
@@ -136,7 +127,7 @@ export async function registerIssuedCertificate(
           { type: 'registerRenewedCertificate', actor: { type: 'system', job: by } },
           now,
         );
-        if (!moved.ok) throw new Refused(moved.reason, (moved.params ?? {}) as Record<string, unknown>);
+        if (!moved.ok) return refusal(moved.reason, (moved.params ?? {}) as Record<string, unknown>);
       }
       const stored = await storeRenewedCertificate(tx, {
         cycleId,
@@ -159,8 +150,13 @@ export async function registerIssuedCertificate(
         now,
         settings: input.settings,
       });
-      // Registered by someone else since the look above: nothing of ours stays, as if it had been found.
-      if (!stored) throw new RegisteredMeanwhile(found);
+      if (!stored) {
+        // Registered by someone else since the look above (the insert waited for its commit, so it
+        // is seen now): nothing of ours stays, and the answer is as if it had been found.
+        const meanwhile = await tx.operations.registeredCertificate(contract.id, leaf.fingerprintSha256Hex);
+        if (!meanwhile) throw new Error(`certificate ${leaf.fingerprintSha256Hex} neither stored nor found`);
+        return rollBack(unchanged(found, meanwhile));
+      }
       if (application) {
         const issued = advanceProgress(application.progress, {
           type: 'issue',
@@ -168,7 +164,7 @@ export async function registerIssuedCertificate(
           at: now,
           certificateId: stored.id,
         });
-        if (!issued.ok) throw new Refused(issued.reason);
+        if (!issued.ok) return rollBack(refusal(issued.reason));
         await tx.operations.saveProgress(application.id, issued.value.progress, now);
         await tx.messages.enqueue({ kind: 'ops_refresh', applicationId: application.id });
       }
@@ -188,31 +184,25 @@ export async function registerIssuedCertificate(
         cycleId,
         certificate: { id: stored.id, sha256: leaf.fingerprintSha256Hex, notAfter: leaf.notAfter },
       };
-    });
-  } catch (error) {
-    if (error instanceof Refused) return { ok: false, reason: error.reason, params: error.params };
-    if (error instanceof RegisteredMeanwhile) {
-      const same = await ports.store.operations.registeredCertificate(
-        error.found.contractId,
-        leaf.fingerprintSha256Hex,
-      );
-      if (same) return unchanged(error.found, same);
-    }
-    throw error;
-  }
+    },
+  );
 }
 
-/** R-CHANGE-3 (CN, unexpired, newer than the current certificate) and the CSR's public key; throws the refusal. */
-function checkAnswers(context: IssueContext, leaf: CertificateFacts, now: Date): void {
+/** R-CHANGE-3 (CN, unexpired, newer than the current certificate) and the CSR's public key: the refusal, or null. */
+function checkAnswers(
+  context: IssueContext,
+  leaf: CertificateFacts,
+  now: Date,
+): OpsRefusal<IssueReason> | null {
   const accepted = checkRenewedLeaf(leaf, { cn: context.contract.cn, current: context.current }, now);
-  if (!accepted.ok) throw new Refused(BYO_TO_OPS[accepted.reason], accepted.params ?? {});
+  if (!accepted.ok) return refusal(BYO_TO_OPS[accepted.reason], accepted.params ?? {});
   const csrPem = context.application?.csrPem;
-  if (!csrPem) return;
+  if (!csrPem) return null;
   const csr = parseCsr(csrPem);
-  if (!csr.ok) throw new Refused('ops.csr_unreadable');
+  if (!csr.ok) return refusal('ops.csr_unreadable');
   const answers = answersCsr({
     csrPublicKeySha256: csr.value.publicKey.spkiSha256,
     certificatePublicKeySha256: leaf.publicKey.spkiSha256,
   });
-  if (!answers.ok) throw new Refused(answers.reason, answers.params ?? {});
+  return answers.ok ? null : refusal(answers.reason, answers.params ?? {});
 }

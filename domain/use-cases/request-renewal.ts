@@ -2,16 +2,17 @@ import type { ApplicationRepositories } from '../ports/applications.ts';
 import type { DecisionContext, DecisionRepositories, FieldProblem, Refused } from '../ports/decisions.ts';
 import type { KeyMaker } from '../ports/keys.ts';
 import type { MessageRepositories } from '../ports/messages.ts';
-import type { CommonRepositories, Store } from '../ports/store.ts';
+import { type CommonRepositories, type RolledBack, rollBack, type Store } from '../ports/store.ts';
 import type { Product } from '../rules/catalogue.ts';
 import { type Applicant, type CsrMethod, type Dn, periodMonthsSchema } from '../rules/contract-terms.ts';
 import { applyCycleCommand, type CycleCommand, type RenewalCycle } from '../rules/renewal-cycle.ts';
 import { applyRenewalChanges, isRenewalDataComplete, type RenewalDraft } from '../rules/renewal-request.ts';
 import { checkCsr, parseCsr } from '../rules/x509/csr.ts';
 import {
-  DecidedMeanwhile,
+  afterLostRace,
   type DecisionInput,
-  decidedMeanwhile,
+  LOST_RACE,
+  type LostRace,
   loadDecision,
   precheck,
   productOf,
@@ -120,8 +121,8 @@ export async function requestRenewal(
     { type: 'submitRenewalData', actor, complete },
   ];
 
-  try {
-    return await ports.store.transaction(async (tx): Promise<RequestRenewalResult> => {
+  const outcome = await ports.store.transaction(
+    async (tx): Promise<RequestRenewalResult | LostRace | RolledBack<LostRace>> => {
       // Locked: two admins, two replicas or a retry run one after the other; the second sees the first.
       const before = await tx.cycles.find(context.cycle.id, { lock: true });
       if (!before) return { ok: false, reason: 'decision.contract_gone' };
@@ -129,7 +130,7 @@ export async function requestRenewal(
       for (const [index, command] of commands.entries()) {
         const moved = applyCycleCommand(cycle, command, now);
         if (!moved.ok) {
-          if (index > 0) throw new DecidedMeanwhile();
+          if (index > 0) return rollBack(LOST_RACE);
           return refuse(
             tx,
             { action: ACTION, input, cycle },
@@ -159,7 +160,7 @@ export async function requestRenewal(
         requestedAt: now,
       });
       // The cycle's one renewal application exists already (an auto-renewal, another replica).
-      if (!application) throw new DecidedMeanwhile();
+      if (!application) return rollBack(LOST_RACE);
       await tx.audit.record({
         actor,
         action: `decision.${ACTION}`,
@@ -196,11 +197,9 @@ export async function requestRenewal(
         },
       });
       return { ok: true, cycle, applicationId: application.id, contract: context.contract };
-    });
-  } catch (error) {
-    if (error instanceof DecidedMeanwhile) return decidedMeanwhile(ports.store, context.cycle.id);
-    throw error;
-  }
+    },
+  );
+  return afterLostRace(ports.store, context.cycle.id, outcome);
 }
 
 type Checked = { readonly ok: true; readonly draft: RenewalDraft; readonly reusedKey: boolean } | Refused;

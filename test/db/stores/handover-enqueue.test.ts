@@ -7,6 +7,7 @@ import { findCycle } from '../../../db/stores/renewal-cycles.ts';
 import { createStore } from '../../../db/stores/store.ts';
 import type { Actor } from '../../../domain/index.ts';
 import type { HandoverChannel } from '../../../domain/ports/handover.ts';
+import { rollBack } from '../../../domain/ports/store.ts';
 import { closeExpiredCycle } from '../../../domain/use-cases/close-expired-cycle.ts';
 import { seedNoticedCycles } from '../../handlers/decision-harness.ts';
 import { CHANNEL, USERS } from '../../handlers/slack-harness.ts';
@@ -138,6 +139,17 @@ describe('hand-over: enqueued in code, in the transaction of the fact', () => {
     ).rejects.toThrow('rollback');
     expect(await listHandoverEvents(db())).toHaveLength(before);
     expect((await listHandoverDeliveries(db())).length).toBe(2);
+    expect(wakes).toBe(0);
+
+    // A refusal found after writing is a value: `rollBack(value)` undoes the writes and answers it.
+    const refused = { ok: false, reason: 'decision.lost_race' } as const;
+    expect(
+      await store.transaction(async (tx) => {
+        await fact(tx);
+        return rollBack(refused);
+      }),
+    ).toBe(refused);
+    expect(await listHandoverEvents(db())).toHaveLength(before);
     expect(wakes).toBe(0);
 
     const applicationId = await store.transaction(fact);

@@ -351,6 +351,7 @@ describe('register the issued certificate', () => {
     // there, not current): the insert finds it, the cycle's move is rolled back, and the answer is the
     // same "it is there".
     const real = store();
+    let looks = 0;
     const blind: typeof real = {
       ...real,
       transaction: (work) =>
@@ -359,7 +360,9 @@ describe('register the issued certificate', () => {
             ...tx,
             operations: {
               ...tx.operations,
-              registeredCertificate: async () => null,
+              // The first look misses the row; the look after the insert's conflict sees it.
+              registeredCertificate: async (contractId, sha256) =>
+                looks++ === 0 ? null : tx.operations.registeredCertificate(contractId, sha256),
               issueContext: async (target) => {
                 const context = await tx.operations.issueContext(target);
                 return context && { ...context, current: null };
