@@ -1,4 +1,4 @@
-import { and, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, ne } from 'drizzle-orm';
 import type { DecisionContext, DecisionRepositories } from '../../domain/ports/decisions.ts';
 import {
   findContractById,
@@ -16,6 +16,7 @@ import {
   serviceGroups,
 } from '../schema.ts';
 import type { Database, Executor } from '../server/connection.ts';
+import { currentCertificateOrder } from './current-certificate.ts';
 import { findCycle } from './renewal-cycles.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -98,7 +99,7 @@ export async function loadDecisionContext(ex: Executor, cycleId: string): Promis
       })
       .from(certificates)
       .where(eq(certificates.contractId, c.id))
-      .orderBy(desc(sql`coalesce(${certificates.contractPeriodEnd}, ${certificates.notAfter})`))
+      .orderBy(currentCertificateOrder('certificates'))
       .limit(50),
     ex
       .select()

@@ -11,6 +11,7 @@ import {
   serviceGroups,
 } from '../schema.ts';
 import type { Executor } from '../server/connection.ts';
+import { currentCertificateOrder } from './current-certificate.ts';
 import { toHandoverEvent } from './handover-outbox.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -119,7 +120,7 @@ export function operationsRepository(ex: Executor): OperationsRepositories['oper
         })
         .from(certificates)
         .where(eq(certificates.contractId, found.contract.id))
-        .orderBy(desc(sql`coalesce(${certificates.contractPeriodEnd}, ${certificates.notAfter})`))
+        .orderBy(currentCertificateOrder('certificates'))
         .limit(1);
       return { ...found, current: current ?? null };
     },
